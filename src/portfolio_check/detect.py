@@ -1,0 +1,140 @@
+"""Detectors: turn a repository's facts into one finding per evidence kind, plus notebook-only and artifact.
+
+Tags raised by signals are combined as the rules say; the few judgments that need logic (is a write-up
+substantial? is a postmortem section more than a line?) are small named functions below. Nothing here scores.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import Any
+
+from portfolio_check.facts import Hit, RepoFacts
+from portfolio_check.model import Artifact, Finding, Location, Status
+from portfolio_check.rules import EvidenceKind, Rules
+
+MAX_LOCATIONS = 5
+PER_TAG_LOCATIONS = 2
+
+
+# --- judgments that need logic: each raises derived tags on the facts ------------------------------------------
+
+def derive_memo_tags(facts: RepoFacts, memo: dict[str, Any]) -> None:
+    """A dedicated write-up, a substantial design/results section, or thin rationale (tech_memo)."""
+    headings = [re.compile(rx) for rx in memo.get("headings", [])]
+    globs = memo.get("doc_globs", [])
+    for path, words, rationale in facts.docs:
+        name = path.rsplit("/", 1)[-1]
+        dedicated = any(fnmatch.fnmatchcase(path, g) or fnmatch.fnmatchcase(name, g) for g in globs)
+        if dedicated and not path.endswith(".ipynb") and words >= memo["doc_min_words"] \
+                and rationale >= memo["doc_min_rationale"]:
+            facts.add_hit("memo_doc", Hit(path, _first_line(facts, path), "doc"))
+    for path, sec in facts.sections:
+        if not any(h.search(sec.title) for h in headings):
+            continue
+        if sec.words >= memo["section_min_words"] and sec.rationale >= memo["section_min_rationale"]:
+            facts.add_hit("memo_section", Hit(path, sec.line, "doc"))
+        elif sec.words >= 25 or sec.rationale >= 1:
+            facts.add_hit("memo_thin", Hit(path, sec.line, "doc"))
+    for path, words, rationale in facts.docs:
+        if rationale >= memo["thin_min_rationale"] and words >= 80:
+            facts.add_hit("memo_thin", Hit(path, _first_line(facts, path), "doc"))
+
+
+def derive_postmortem_tags(facts: RepoFacts, cfg: dict[str, Any]) -> None:
+    headings = [re.compile(rx) for rx in cfg.get("headings", [])]
+    for path, sec in facts.sections:
+        if any(h.search(sec.title) for h in headings):
+            tag = "postmortem_section" if sec.words >= cfg["min_words"] else "postmortem_thin"
+            facts.add_hit(tag, Hit(path, sec.line, "doc", facts.rules.is_experimental(path)))
+
+
+def _first_line(facts: RepoFacts, path: str) -> int | None:
+    lines = [sec.line for p, sec in facts.sections if p == path]
+    return min(lines) if lines else 1
+
+
+# --- combining tags into a status ------------------------------------------------------------------------------
+
+def _satisfied(facts: RepoFacts, sets: tuple[tuple[str, ...], ...], experimental: bool) -> tuple[str, ...] | None:
+    for tags in sets:
+        if all(facts.has(t, experimental) for t in tags):
+            return tags
+    return None
+
+
+def _locations(facts: RepoFacts, tags: tuple[str, ...], experimental: bool) -> tuple[Location, ...]:
+    picked: list[Location] = []
+    for tag in tags:
+        hits = sorted((h for h in facts.hits.get(tag, ()) if experimental or not h.experimental), key=Hit.key)
+        for h in hits[:PER_TAG_LOCATIONS]:
+            loc = Location(h.path, h.line)
+            if loc not in picked:
+                picked.append(loc)
+    return tuple(picked[:MAX_LOCATIONS])
+
+
+def _reason(facts: RepoFacts, tags: tuple[str, ...]) -> str:
+    parts: list[str] = []
+    for t in tags:
+        text = facts.rules.reasons.get(t, t.replace("_", " "))
+        if text not in parts:
+            parts.append(text)
+    return "; ".join(parts)
+
+
+def evaluate(kind: EvidenceKind, facts: RepoFacts) -> Finding:
+    tags = _satisfied(facts, kind.strong, experimental=False)
+    if tags is not None:
+        return Finding(kind.id, "strong", _locations(facts, tags, False), _reason(facts, tags))
+    tags = _satisfied(facts, kind.strong, experimental=True)
+    if tags is not None:
+        return Finding(kind.id, "weak", _locations(facts, tags, True),
+                       "only in experiment or scratch code: " + _reason(facts, tags))
+    tags = _satisfied(facts, kind.weak, experimental=True)
+    if tags is not None:
+        return Finding(kind.id, "weak", _locations(facts, tags, True), _reason(facts, tags))
+    return Finding(kind.id, "missing", (), f"not found; strong looks like: {kind.strong_looks_like}")
+
+
+def detect(facts: RepoFacts, rules: Rules, extra: dict[str, Any]) -> tuple[Finding, ...]:
+    derive_memo_tags(facts, extra["memo"])
+    derive_postmortem_tags(facts, extra["postmortem"])
+    return tuple(evaluate(kind, facts) for kind in rules.evidence)
+
+
+# --- per-repository signals --------------------------------------------------------------------------------------
+
+def notebook_only(facts: RepoFacts) -> bool:
+    """The ML code (training, evaluation) lives only in notebooks, even if an app loads the saved model."""
+    ml = facts.rules.ml_code_tags
+    in_notebooks = any(h.role == "notebook" for t in ml for h in facts.hits.get(t, ()))
+    in_code = any(h.role == "code" and not h.experimental for t in ml for h in facts.hits.get(t, ()))
+    return in_notebooks and not in_code
+
+
+AI_APP_KINDS = ("retrieval", "tool_use")
+MODEL_KINDS = ("training", "data_pipeline", "error_analysis", "drift_checks")
+
+
+def artifact_role(findings: tuple[Finding, ...], facts: RepoFacts) -> Artifact:
+    """Which bridge-portfolio artifact the repository best plays."""
+    status: dict[str, Status] = {f.id: f.status for f in findings}
+    points = {"strong": 2, "weak": 0.5, "missing": 0}
+    ai = sum(points[status[k]] for k in AI_APP_KINDS) + (1 if facts.has("llm_client") else 0)
+    model = sum(points[status[k]] for k in MODEL_KINDS)
+    if status["training"] != "strong":
+        model = min(model, 1.5)
+    code_files = facts.role_files.get("code", 0) + facts.role_files.get("notebook", 0)
+    if code_files <= 2 and status["tech_memo"] == "strong":
+        return "tech_memo"
+    if ai >= 2 and ai >= model:
+        return "ai_application"
+    if model >= 2:
+        return "model_project"
+    if status["tech_memo"] == "strong" and code_files <= 5:
+        return "tech_memo"
+    if ai >= 1:
+        return "ai_application"
+    return "none"

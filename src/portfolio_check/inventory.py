@@ -1,0 +1,202 @@
+"""List the files of a repository that may be read, safely.
+
+In a git work tree the files are those git tracks plus untracked ones it does not ignore; in a plain folder, a
+walk that honours ``.gitignore`` files. Either way the same default excludes apply (virtualenvs, vendored and
+build trees), symlinks that leave the root are skipped, and nothing is read here but ``.gitignore`` files.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from portfolio_check.gitignore import GitIgnore
+
+#: folder names that never hold the candidate's own evidence
+EXCLUDED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", "node_modules", "bower_components", "jspm_packages", "site-packages",
+        "dist-packages", "venv", ".venv", "virtualenv", ".virtualenv", "env", ".env", "vendor", "vendors",
+        "vendored", "third_party", "third-party", "thirdparty", "3rdparty", "__pycache__", ".mypy_cache",
+        ".pytest_cache", ".ruff_cache", ".tox", ".nox", ".eggs", ".ipynb_checkpoints", "build", "dist",
+        ".next", ".nuxt", ".svelte-kit", ".turbo", ".parcel-cache", ".cache", ".terraform", ".serverless",
+        "htmlcov", "coverage", ".coverage", ".idea", ".gradle", "target", "wandb", "mlruns", ".dvc",
+        "lightning_logs", ".yarn", ".pnpm-store",
+    }
+)
+EXCLUDED_DIR_SUFFIXES = (".egg-info", ".dist-info")
+#: files that are generated or vendored even when committed
+EXCLUDED_FILE_GLOBS = (
+    "*.min.js", "*.min.css", "*.map", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock",
+    "uv.lock", "Pipfile.lock", "*.lock", "bun.lockb",
+)
+
+
+#: notebooks carry their plots as base64 outputs, so they get a larger allowance than other text files
+NOTEBOOK_SIZE_FACTOR = 8
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    rel: str  # repo-relative POSIX path
+    size: int
+    too_large: bool = False  # over --max-file-size: its path is a fact, its content is not read
+
+
+@dataclass
+class Skipped:
+    """What the inventory left out and why (counts, plus a few examples for warnings)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, why: str, rel: str) -> None:
+        self.counts[why] = self.counts.get(why, 0) + 1
+        ex = self.examples.setdefault(why, [])
+        if len(ex) < 3:
+            ex.append(rel)
+
+
+def _excluded_dir(name: str) -> bool:
+    return name in EXCLUDED_DIRS or name.endswith(EXCLUDED_DIR_SUFFIXES)
+
+
+def _is_virtualenv(path: Path) -> bool:
+    return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
+
+
+def _excluded_by_glob(rel: str, globs: Iterable[str]) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatchcase(name, g) or fnmatch.fnmatchcase(rel, g) for g in globs)
+
+
+def git_file_list(root: Path) -> list[str] | None:
+    """Paths git tracks plus untracked, non-ignored ones, relative to ``root``; None when not a work tree."""
+    if not (root / ".git").exists() and not _inside_work_tree(root):
+        return None
+    try:
+        import git  # GitPython: imported lazily, it is slow to import
+
+        repo = git.Repo(root, search_parent_directories=True)
+        if repo.bare:
+            return None
+        out = repo.git.ls_files("-z", "--cached", "--others", "--exclude-standard", "--", ".")
+    except Exception:  # not a work tree, git missing, unreadable index: fall back to walking
+        return None
+    # ls-files prints paths relative to the working directory GitPython runs git in (the work tree top)
+    top = Path(repo.working_tree_dir or root).resolve()
+    prefix = root.resolve().relative_to(top).as_posix() if root.resolve() != top else ""
+    paths = []
+    for p in out.split("\0"):
+        if not p:
+            continue
+        if prefix:
+            if not p.startswith(prefix + "/"):
+                continue
+            p = p[len(prefix) + 1 :]
+        paths.append(p)
+    return sorted(set(paths))
+
+
+def _inside_work_tree(root: Path) -> bool:
+    for parent in [root, *root.parents]:
+        if (parent / ".git").exists():
+            return True
+    return False
+
+
+def _walk(root: Path, skipped: Skipped) -> Iterator[str]:
+    ignore = GitIgnore()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        rel_dir = here.relative_to(root).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        gi = here / ".gitignore"
+        if gi.is_file() and not gi.is_symlink():
+            try:
+                ignore.add_file(rel_dir, gi.read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                pass
+        keep = []
+        for d in sorted(dirnames):
+            rel = f"{rel_dir}/{d}" if rel_dir else d
+            if _excluded_dir(d) or _is_virtualenv(here / d):
+                skipped.add("excluded folder", rel + "/")
+            elif ignore.ignored(rel, True):
+                skipped.add("ignored by .gitignore", rel + "/")
+            else:
+                keep.append(d)
+        dirnames[:] = keep
+        for f in sorted(filenames):
+            rel = f"{rel_dir}/{f}" if rel_dir else f
+            if ignore.ignored(rel, False):
+                skipped.add("ignored by .gitignore", rel)
+            else:
+                yield rel
+
+
+def list_files(
+    root: Path, *, max_file_size: int, extra_excludes: Iterable[str] = (), skipped: Skipped | None = None
+) -> tuple[list[FileEntry], bool]:
+    """Return (entries in path order, is_git). Entries are regular files inside ``root`` within the size limit."""
+    skipped = skipped if skipped is not None else Skipped()
+    root = root.resolve()
+    extra = tuple(extra_excludes)
+    listed = git_file_list(root)
+    is_git = listed is not None
+    candidates: Iterable[str] = listed if listed is not None else _walk(root, skipped)
+    venv_cache: dict[str, bool] = {}
+    entries: list[FileEntry] = []
+    root_str = str(root) + os.sep
+    for rel in candidates:
+        parts = rel.split("/")
+        if any(_excluded_dir(p) for p in parts[:-1]):
+            skipped.add("excluded folder", rel)
+            continue
+        if is_git and _under_virtualenv(root, parts, venv_cache):
+            skipped.add("excluded folder", rel)
+            continue
+        if _excluded_by_glob(rel, EXCLUDED_FILE_GLOBS) or (extra and _excluded_by_glob(rel, extra)):
+            skipped.add("excluded file", rel)
+            continue
+        full = root / rel
+        try:
+            st = full.lstat()
+        except OSError:
+            continue  # listed by git but deleted from the work tree
+        if stat.S_ISLNK(st.st_mode):
+            real = os.path.realpath(full)
+            if not real.startswith(root_str):
+                skipped.add("symlink leaving the repository", rel)
+                continue
+            try:
+                st = os.stat(real)
+            except OSError:
+                continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        if extra and any(fnmatch.fnmatchcase(rel, g.rstrip("/") + "/*") for g in extra):
+            skipped.add("excluded file", rel)
+            continue
+        limit = max_file_size * NOTEBOOK_SIZE_FACTOR if rel.endswith(".ipynb") else max_file_size
+        if st.st_size > limit:
+            skipped.add("over the size limit", rel)
+            entries.append(FileEntry(rel, st.st_size, too_large=True))
+            continue
+        entries.append(FileEntry(rel, st.st_size))
+    entries.sort(key=lambda e: e.rel)
+    return entries, is_git
+
+
+def _under_virtualenv(root: Path, parts: list[str], cache: dict[str, bool]) -> bool:
+    for i in range(1, len(parts)):
+        key = "/".join(parts[:i])
+        if key not in cache:
+            cache[key] = _is_virtualenv(root / key)
+        if cache[key]:
+            return True
+    return False

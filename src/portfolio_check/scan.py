@@ -1,0 +1,110 @@
+"""Scan a repository: list its files safely, read each candidate once into facts, detect evidence.
+
+This is the library API behind ``portfolio-check scan``: ``scan_repo(path)`` returns a ``RepoResult``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from portfolio_check.detect import artifact_role, detect, notebook_only
+from portfolio_check.facts import RepoFacts, local_module_names
+from portfolio_check.inventory import Skipped, list_files
+from portfolio_check.model import RepoResult
+from portfolio_check.reader import Reader, file_kind
+from portfolio_check.rules import Rules, bundled_rules, load_rules_data
+
+DEFAULT_MAX_FILE_SIZE = 1024 * 1024
+
+
+class InputError(Exception):
+    """A path or option the user gave cannot be used (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    excludes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def check_root(path: str | os.PathLike[str]) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file or directory")
+    if not p.is_dir():
+        raise InputError(f"{path}: not a directory (give a repository folder)")
+    if not os.access(p, os.R_OK | os.X_OK):
+        raise InputError(f"{path}: permission denied")
+    return p.resolve()
+
+
+def head_commit(root: Path, is_git: bool) -> str | None:
+    """The HEAD commit sha, or None (no git, or a repository with no commits yet)."""
+    if not is_git:
+        return None
+    try:
+        import git
+
+        repo = git.Repo(root, search_parent_directories=True)
+        return str(repo.head.commit.hexsha)
+    except Exception:  # no commits yet, detached oddities, git missing
+        return None
+
+
+_extra_cache: dict[str, object] = {}
+
+
+def _reader_for(rules: Rules) -> tuple[Reader, dict[str, dict[str, object]]]:
+    data = load_rules_data() if "extra" not in _extra_cache else None
+    if data is not None:
+        _extra_cache["extra"] = {"memo": data.get("memo", {}), "postmortem": data.get("postmortem", {})}
+    extra = _extra_cache["extra"]
+    assert isinstance(extra, dict)
+    rationale = extra["memo"].get("rationale", [])
+    rx = re.compile("|".join(f"(?:{r})" for r in rationale), re.I) if rationale else None
+    return Reader(rules, rx), extra
+
+
+def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
+              rules: Rules | None = None) -> RepoResult:
+    opts = options or ScanOptions()
+    rules = rules or bundled_rules()
+    root = check_root(path)
+    skipped = Skipped()
+    entries, is_git = list_files(root, max_file_size=opts.max_file_size, extra_excludes=opts.excludes,
+                                 skipped=skipped)
+    modules, tops = local_module_names([e.rel for e in entries])
+    facts = RepoFacts(rules, modules, tops)
+    reader, extra = _reader_for(rules)
+    for entry in entries:
+        facts.add_path(entry.rel)
+        if entry.too_large:
+            continue
+        kind = file_kind(entry.rel)
+        if kind is None:
+            continue
+        facts.add_file(reader.read(root, entry.rel, kind))
+    facts.finish()
+    findings = detect(facts, rules, extra)
+    warnings = sorted(set(facts.warnings))
+    if facts.binary_named_as_text:
+        warnings.append(f"{len(facts.binary_named_as_text)} binary file(s) with text names skipped, e.g. "
+                        + ", ".join(facts.binary_named_as_text[:3]))
+    large = skipped.counts.get("over the size limit", 0)
+    if large:
+        warnings.append(f"{large} file(s) over the {opts.max_file_size} byte limit not read, e.g. "
+                        + ", ".join(skipped.examples["over the size limit"]) + " (raise --max-file-size to read them)")
+    outside = skipped.counts.get("symlink leaving the repository", 0)
+    if outside:
+        warnings.append(f"{outside} symlink(s) leaving the repository skipped, e.g. "
+                        + ", ".join(skipped.examples["symlink leaving the repository"]))
+    stats = {"files_listed": facts.files_seen, "files_read": facts.files_read}
+    stats.update({f"skipped_{k.replace(' ', '_')}": v for k, v in sorted(skipped.counts.items())})
+    return RepoResult(
+        path=str(path), name=root.name, commit=head_commit(root, is_git),
+        artifact=artifact_role(findings, facts), notebook_only=notebook_only(facts),
+        evidence=findings, warnings=tuple(warnings), stats=stats,
+    )
