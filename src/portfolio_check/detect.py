@@ -57,27 +57,32 @@ def _first_line(facts: RepoFacts, path: str) -> int | None:
 
 # --- combining tags into a status ------------------------------------------------------------------------------
 
-def _satisfied(facts: RepoFacts, sets: tuple[tuple[str, ...], ...], experimental: bool) -> tuple[str, ...] | None:
-    for tags in sets:
-        if all(facts.has(t, experimental) for t in tags):
-            return tags
-    return None
+def _satisfied(facts: RepoFacts, sets: tuple[tuple[str, ...], ...], experimental: bool) -> list[tuple[str, ...]]:
+    return [tags for tags in sets if all(facts.has(t, experimental) for t in tags)]
 
 
-def _locations(facts: RepoFacts, tags: tuple[str, ...], experimental: bool) -> tuple[Location, ...]:
+def _locations(facts: RepoFacts, sets: list[tuple[str, ...]], experimental: bool) -> tuple[Location, ...]:
+    """The best places to look: files where most of the satisfied signals agree come first."""
+    tags = list(dict.fromkeys(t for s in sets for t in s))
+    hits = {t: [h for h in facts.hits.get(t, ()) if experimental or not h.experimental] for t in tags}
+    density: dict[str, int] = {}
+    for t in tags:
+        for path in {h.path for h in hits[t]}:
+            density[path] = density.get(path, 0) + 1
     picked: list[Location] = []
-    for tag in tags:
-        hits = sorted((h for h in facts.hits.get(tag, ()) if experimental or not h.experimental), key=Hit.key)
-        for h in hits[:PER_TAG_LOCATIONS]:
+    for t in tags:
+        ranked = sorted(hits[t], key=lambda h: (-density[h.path], *h.key()))
+        for h in ranked[:PER_TAG_LOCATIONS]:
             loc = Location(h.path, h.line)
             if loc not in picked:
                 picked.append(loc)
+    picked.sort(key=lambda loc: (-density[loc.path], loc.sort_key()))
     return tuple(picked[:MAX_LOCATIONS])
 
 
-def _reason(facts: RepoFacts, tags: tuple[str, ...]) -> str:
+def _reason(facts: RepoFacts, sets: list[tuple[str, ...]]) -> str:
     parts: list[str] = []
-    for t in tags:
+    for t in dict.fromkeys(t for s in sets for t in s):
         text = facts.rules.reasons.get(t, t.replace("_", " "))
         if text not in parts:
             parts.append(text)
@@ -85,16 +90,16 @@ def _reason(facts: RepoFacts, tags: tuple[str, ...]) -> str:
 
 
 def evaluate(kind: EvidenceKind, facts: RepoFacts) -> Finding:
-    tags = _satisfied(facts, kind.strong, experimental=False)
-    if tags is not None:
-        return Finding(kind.id, "strong", _locations(facts, tags, False), _reason(facts, tags))
-    tags = _satisfied(facts, kind.strong, experimental=True)
-    if tags is not None:
-        return Finding(kind.id, "weak", _locations(facts, tags, True),
-                       "only in experiment or scratch code: " + _reason(facts, tags))
-    tags = _satisfied(facts, kind.weak, experimental=True)
-    if tags is not None:
-        return Finding(kind.id, "weak", _locations(facts, tags, True), _reason(facts, tags))
+    sets = _satisfied(facts, kind.strong, experimental=False)
+    if sets:
+        return Finding(kind.id, "strong", _locations(facts, sets, False), _reason(facts, sets))
+    sets = _satisfied(facts, kind.strong, experimental=True)
+    if sets:
+        return Finding(kind.id, "weak", _locations(facts, sets, True),
+                       "only in experiment or scratch code: " + _reason(facts, sets))
+    sets = _satisfied(facts, kind.weak, experimental=True)
+    if sets:
+        return Finding(kind.id, "weak", _locations(facts, sets, True), _reason(facts, sets))
     return Finding(kind.id, "missing", (), f"not found; strong looks like: {kind.strong_looks_like}")
 
 
@@ -106,12 +111,23 @@ def detect(facts: RepoFacts, rules: Rules, extra: dict[str, Any]) -> tuple[Findi
 
 # --- per-repository signals --------------------------------------------------------------------------------------
 
+TRAINING_TAGS = ("training_code", "hyperparameter_search")
+
+
 def notebook_only(facts: RepoFacts) -> bool:
-    """The ML code (training, evaluation) lives only in notebooks, even if an app loads the saved model."""
-    ml = facts.rules.ml_code_tags
-    in_notebooks = any(h.role == "notebook" for t in ml for h in facts.hits.get(t, ()))
-    in_code = any(h.role == "code" and not h.experimental for t in ml for h in facts.hits.get(t, ()))
-    return in_notebooks and not in_code
+    """The ML code lives only in notebooks, even if an app loads the saved model.
+
+    Training decides when there is any; otherwise the rest of the ML code (evaluation, metrics) does.
+    """
+    def where(tags: tuple[str, ...] | frozenset[str]) -> tuple[bool, bool]:
+        hits = [h for t in tags for h in facts.hits.get(t, ())]
+        return (any(h.role == "notebook" for h in hits),
+                any(h.role == "code" and not h.experimental for h in hits))
+
+    in_nb, in_code = where(TRAINING_TAGS)
+    if not (in_nb or in_code):
+        in_nb, in_code = where(facts.rules.ml_code_tags)
+    return in_nb and not in_code
 
 
 AI_APP_KINDS = ("retrieval", "tool_use")

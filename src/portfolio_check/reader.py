@@ -111,12 +111,22 @@ class _LineCounter:
 
 
 def _scan(ff: FileFacts, matcher: RoleMatcher, text: str, role: str, line_of: Any = None) -> None:
-    """Record the first line of each tag the role's patterns find in ``text``."""
-    if matcher.regex is None or not text:
+    """Record the first line of each tag the role's patterns find in ``text``.
+
+    The search restarts one character after each match, so a match of one pattern never hides an
+    overlapping match of another ("Accuracy Baseline: 86%" is both a result and a baseline).
+    """
+    regex = matcher.regex
+    if regex is None or not text:
         return
     seen: set[str] = {t for t, _, r in ff.hits if r == role}
     counter = _LineCounter(text)
-    for m in matcher.regex.finditer(text):
+    pos, end = 0, len(text)
+    while pos < end:
+        m = regex.search(text, pos)
+        if m is None:
+            break
+        pos = m.start() + 1
         group = m.lastgroup
         if group is None:
             continue

@@ -1,0 +1,1 @@
+"""Support assistant: retrieval-augmented answers over the help-centre docs."""
