@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portfolio_check.model import RepoResult
+from portfolio_check.verdict import RoleVerdict, closest_role
 
 _MARK = {"strong": "●", "weak": "◐", "missing": "○"}
 _COLOUR = {"strong": "green", "weak": "yellow", "missing": "red"}
@@ -35,5 +36,32 @@ def render_repo(repo: RepoResult, colour: bool = False) -> str:
     return "\n".join(lines)
 
 
-def render(repos: list[RepoResult], colour: bool = False) -> str:
-    return "\n\n".join(render_repo(r, colour) for r in repos) + "\n"
+def render_roles(verdicts: list[RoleVerdict], colour: bool = False) -> str:
+    if not verdicts:
+        return ""
+    best = closest_role(verdicts)
+    width = max(len(v.checklist.id) for v in verdicts)
+    lines = ["Roles (score out of 100)"]
+    for v in verdicts:
+        filled = int(round(v.score / 10))
+        bar = "█" * filled + "░" * (10 - filled)
+        counts = {s: sum(1 for i in v.items if i.status == s) for s in ("met", "partial", "gap", "waived")}
+        tag = "  <- closest" if v.checklist.id == best and len(verdicts) > 1 else ""
+        status = "strong" if v.score >= 75 else ("weak" if v.score >= 40 else "missing")
+        lines.append(f"  {v.checklist.id:<{width}}  {_style(f'{v.score:5.1f}', status, colour)} {bar}  "
+                     f"met {counts['met']}, partial {counts['partial']}, gap {counts['gap']}"
+                     + (f", waived {counts['waived']}" if counts["waived"] else "") + tag)
+    top = next(v for v in verdicts if v.checklist.id == best)
+    gaps = top.gaps()[:3]
+    if gaps:
+        lines.append(f"Next for {top.checklist.id}:")
+        lines += [f"  +{g.gain:g}  {g.item.title}  (portfolio-check explain {g.item.id})" for g in gaps]
+    return "\n".join(lines)
+
+
+def render(repos: list[RepoResult], verdicts: list[RoleVerdict] | None = None, colour: bool = False) -> str:
+    parts = [render_repo(r, colour) for r in repos]
+    roles = render_roles(verdicts or [], colour)
+    if roles:
+        parts.append(roles)
+    return "\n\n".join(parts) + "\n"

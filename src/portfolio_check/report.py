@@ -45,3 +45,46 @@ def report_dict(repos: list[RepoResult], extra: dict[str, Any] | None = None) ->
 
 def to_json(report: dict[str, Any]) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def roles_dict(verdicts: list[Any]) -> list[dict[str, Any]]:
+    """The ``roles`` section: per role, its score and each item's verdict with the evidence behind it."""
+    out = []
+    for rv in verdicts:
+        items = []
+        for v in rv.items:
+            items.append({
+                "id": v.item.id,
+                "title": v.item.title,
+                "status": v.status,
+                "weight": v.item.weight,
+                "evidence": list(v.item.evidence),
+                "match": v.item.match,
+                "level": v.item.level,
+                "artifact": v.item.artifact,
+                "found": [
+                    {"repo": fd.repo, "evidence": fd.finding.id, "status": fd.finding.status,
+                     "locations": [{"path": loc.path, "line": loc.line} for loc in fd.finding.locations]}
+                    for fd in v.found
+                ],
+                "gain": v.gain,
+                "waiver": None if v.waiver is None else {
+                    "reason": v.waiver.reason, "until": v.waiver.until.isoformat() if v.waiver.until else None},
+                "note": v.note,
+                "source": {"file": v.item.source.file, "claim": v.item.source.claim},
+                "advice": v.item.advice,
+            })
+        out.append({"id": rv.checklist.id, "title": rv.checklist.title, "description": rv.checklist.description,
+                    "score": rv.score, "items": items, "notes": list(rv.notes)})
+    return out
+
+
+def portfolio_dict(repos: list[RepoResult], verdicts: list[Any]) -> dict[str, Any]:
+    from portfolio_check.verdict import closest_role
+
+    return {
+        "closest_role": closest_role(verdicts),
+        "artifacts": {a: next((r.name for r in repos if r.artifact == a), None)
+                      for a in ("ai_application", "model_project", "tech_memo")},
+        "notebook_only": [r.name for r in repos if r.notebook_only],
+    }

@@ -108,3 +108,13 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
         artifact=artifact_role(findings, facts), notebook_only=notebook_only(facts),
         evidence=findings, warnings=tuple(warnings), stats=stats,
     )
+
+
+def unique_names(results: list[RepoResult]) -> list[RepoResult]:
+    """Repositories in one report need distinct names; equal folder names get their path instead."""
+    from dataclasses import replace
+
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.name] = counts.get(r.name, 0) + 1
+    return [replace(r, name=r.path.rstrip("/")) if counts[r.name] > 1 else r for r in results]

@@ -1,0 +1,169 @@
+"""Role checklists: load TOML data, validate it, and explain errors as ``FILE: item[3].weight: must be a number``.
+
+Checklists never read repositories: they only name evidence kinds, levels, weights, sources and advice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from portfolio_check import tomlread
+from portfolio_check.resources import data_dir
+
+
+class ChecklistError(Exception):
+    """A checklist file that cannot be used; the message names the file, the item and the field."""
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    claim: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    title: str
+    evidence: tuple[str, ...]
+    match: str
+    level: str
+    artifact: str | None
+    weight: float
+    advice: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    title: str
+    description: str
+    items: tuple[Item, ...]
+    notebook_only_penalty: float
+    path: str
+
+
+_TYPE_WORDS = {"number": "a number", "integer": "a whole number", "string": "a string", "array": "a list",
+               "object": "a table", "boolean": "true or false"}
+
+
+def _where(path: Any) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _explain(error: Any) -> str:
+    """One jsonschema error as a short, human sentence."""
+    where = _where(error.absolute_path)
+    v = error.validator
+    if v == "type":
+        expected = error.validator_value
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
+        msg = f"must be {words}"
+    elif v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        msg = f"missing required field {missing!r}"
+    elif v == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        msg = "unknown field " + ", ".join(repr(x) for x in extra)
+    elif v == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        if where.endswith("]") and ".evidence[" in where:
+            msg = f"{error.instance!r} is not a known evidence id (see `portfolio-check evidence`)"
+        else:
+            msg = f"must be one of: {choices} (got {error.instance!r})"
+    elif v == "exclusiveMinimum":
+        msg = f"must be greater than {error.validator_value}"
+    elif v in ("minimum", "maximum"):
+        msg = f"must be {'at least' if v == 'minimum' else 'at most'} {error.validator_value}"
+    elif v == "pattern":
+        msg = f"{error.instance!r} does not have the expected form ({error.schema.get('description', v)})"
+    elif v in ("minItems", "minLength"):
+        msg = "must not be empty"
+    elif v == "const":
+        msg = f"must be {error.validator_value!r}"
+    else:
+        msg = error.message
+    return f"{where}: {msg}" if where else msg
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema
+
+    schema = json.loads((data_dir("schemas") / "checklist.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def parse_checklist(text: str, name: str, known_evidence: tuple[str, ...] | None = None) -> Checklist:
+    """Validate and build one checklist; raise ChecklistError with every problem, one per line."""
+    try:
+        data = tomlread.loads(text)
+    except tomlread.TOMLDecodeError as exc:
+        raise ChecklistError(f"{name}: not valid TOML: {exc}") from None
+    errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    problems = [f"{name}: {_explain(e)}" for e in errors]
+    if not problems:
+        seen: set[str] = set()
+        for i, item in enumerate(data["item"]):
+            if item["id"] in seen:
+                problems.append(f"{name}: item[{i}].id: {item['id']!r} is used twice")
+            seen.add(item["id"])
+            if item.get("match") == "all" and len(item["evidence"]) < 2:
+                problems.append(f"{name}: item[{i}].match: 'all' needs at least two evidence ids")
+            for j, ev in enumerate(item["evidence"]):
+                if known_evidence is not None and ev not in known_evidence:
+                    problems.append(f"{name}: item[{i}].evidence[{j}]: {ev!r} is not a known evidence id")
+    if problems:
+        raise ChecklistError("\n".join(problems))
+    return Checklist(
+        id=data["id"], title=data["title"], description=data["description"],
+        notebook_only_penalty=float(data.get("notebook_only_penalty", 0)), path=name,
+        items=tuple(
+            Item(id=x["id"], title=x["title"], evidence=tuple(x["evidence"]), match=x.get("match", "any"),
+                 level=x.get("level", "strong"), artifact=x.get("artifact"), weight=float(x["weight"]),
+                 advice=x["advice"], source=Source(x["source"]["file"], x["source"]["claim"]))
+            for x in data["item"]
+        ),
+    )
+
+
+def load_checklist(path: str | Path, known_evidence: tuple[str, ...] | None = None) -> Checklist:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ChecklistError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ChecklistError(f"{path}: cannot read ({exc})") from None
+    return parse_checklist(text, str(path), known_evidence)
+
+
+#: bundled roles, in the order reports list them
+ROLE_ORDER = ("ai-engineer", "ml-engineer", "bridge", "swe-to-ai", "ai-to-mle", "mle-to-ai")
+
+
+@lru_cache(maxsize=1)
+def bundled_checklists() -> tuple[Checklist, ...]:
+    from portfolio_check.rules import bundled_rules
+
+    known = bundled_rules().evidence_ids
+    folder = data_dir("checklists")
+    found = {p.stem: load_checklist(p, known) for p in sorted(folder.glob("*.toml"))}
+    ordered = [found.pop(r) for r in ROLE_ORDER if r in found]
+    return tuple(ordered + [found[k] for k in sorted(found)])
+
+
+def find_item(item_id: str, checklists: tuple[Checklist, ...]) -> tuple[Checklist, Item] | None:
+    for cl in checklists:
+        for item in cl.items:
+            if item.id == item_id:
+                return cl, item
+    return None

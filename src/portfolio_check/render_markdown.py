@@ -1,0 +1,154 @@
+"""The gap report as GitHub-flavoured markdown: the file a candidate reads and a mentor forwards."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from portfolio_check import __version__
+from portfolio_check.model import Location, RepoResult
+from portfolio_check.verdict import ItemVerdict, RoleVerdict, closest_role
+
+_ESCAPE = re.compile(r"([\\`*_{}\[\]<>|#!~])")
+_BADGE = {"strong": "🟢 strong", "weak": "🟡 weak", "missing": "🔴 missing"}
+_ITEM = {"met": "✅ met", "partial": "🟡 partial", "gap": "❌ gap", "waived": "⚪ waived"}
+ARTIFACT_TITLE = {"ai_application": "AI application", "model_project": "model project", "tech_memo": "technical memo",
+                  "none": "none"}
+
+
+def esc(text: str) -> str:
+    """Text safe inside a markdown paragraph or table cell: no markup, no line breaks, no raw HTML."""
+    one_line = re.sub(r"[\r\n\t]+", " ", text)
+    return _ESCAPE.sub(r"\\\1", one_line)
+
+
+def code(text: str) -> str:
+    """Inline code that survives backticks and pipes in the text."""
+    t = re.sub(r"[\r\n\t]+", " ", text).replace("|", "\\|")
+    fence = "``" if "`" in t else "`"
+    pad = " " if t.startswith("`") or t.endswith("`") else ""
+    return f"{fence}{pad}{t}{pad}{fence}"
+
+
+def link(repo: RepoResult, loc: Location) -> str:
+    """A relative link to a line, so it opens on GitHub from where the scan ran."""
+    base = repo.path.rstrip("/")
+    rel = loc.path if base in ("", ".") or base.startswith("/") else f"{base}/{loc.path}"
+    rel = rel.removeprefix("./")
+    target = quote(rel, safe="/-_.~") + (f"#L{loc.line}" if loc.line else "")
+    label = f"{loc.path}:{loc.line}" if loc.line else loc.path
+    return f"[{esc(label)}]({target})"
+
+
+def _repo_section(repo: RepoResult, titles: dict[str, str]) -> list[str]:
+    out = [f"### {esc(repo.name)}", ""]
+    meta = [code(repo.path), f"artifact: **{ARTIFACT_TITLE[repo.artifact]}**"]
+    if repo.commit:
+        meta.insert(1, f"commit {code(repo.commit[:12])}")
+    out.append(" · ".join(meta))
+    out.append("")
+    if repo.notebook_only:
+        out += ["> [!WARNING]", "> Notebook-only: the ML code of this repository lives only in notebooks. "
+                "Hiring guides say not to present only a notebook: move data preparation, training and "
+                "evaluation into modules or scripts that a pipeline runs.", ""]
+    out += ["| Evidence | Status | Where | Why |", "|---|---|---|---|"]
+    for f in repo.evidence:
+        where = ", ".join(link(repo, loc) for loc in f.locations[:3]) or "—"
+        reason = esc(f.reason) if f.status != "missing" else "—"
+        out.append(f"| {esc(titles.get(f.id, f.id))} | {_BADGE[f.status]} | {where} | {reason} |")
+    if repo.warnings:
+        out += ["", "<details><summary>Warnings (could not tell)</summary>", ""]
+        out += [f"- {esc(w)}" for w in repo.warnings]
+        out += ["", "</details>"]
+    out.append("")
+    return out
+
+
+def _found_line(v: ItemVerdict, repos: dict[str, RepoResult]) -> str | None:
+    parts = []
+    for fd in v.found[:2]:
+        repo = repos[fd.repo]
+        where = ", ".join(link(repo, loc) for loc in fd.finding.locations[:2])
+        parts.append(f"{fd.finding.id} is {fd.finding.status} in {esc(fd.repo)}" + (f" ({where})" if where else ""))
+    return "; ".join(parts) if parts else None
+
+
+def _role_gaps(rv: RoleVerdict, repos: dict[str, RepoResult]) -> list[str]:
+    out = [f"### {esc(rv.checklist.title)} — {rv.score:g}/100", "", esc(rv.checklist.description), ""]
+    out += [f"> {esc(n)}" for n in rv.notes]
+    if rv.notes:
+        out.append("")
+    gaps = rv.gaps()
+    if not gaps:
+        out += ["Every item is met. 🎉", ""]
+    for n, v in enumerate(gaps, start=1):
+        out.append(f"{n}. **{esc(v.item.title)}** — {_ITEM[v.status]}, +{v.gain:g} points if met")
+        out.append(f"   - Why it matters: {esc(v.item.source.claim)} (source: {code(v.item.source.file)})")
+        out.append(f"   - What to add: {esc(v.item.advice)}")
+        found = _found_line(v, repos)
+        if found:
+            out.append(f"   - Found so far: {found}")
+        if v.note:
+            out.append(f"   - Note: {esc(v.note)}")
+    waived = [v for v in rv.items if v.status == "waived"]
+    for v in waived:
+        assert v.waiver is not None
+        until = f" until {v.waiver.until.isoformat()}" if v.waiver.until else ""
+        out.append(f"- ⚪ waived: **{esc(v.item.title)}**{until} — {esc(v.waiver.reason)}")
+    out.append("")
+    return out
+
+
+def render(repos: list[RepoResult], verdicts: list[RoleVerdict], titles: dict[str, str],
+           all_roles: bool = True) -> str:
+    by_name = {r.name: r for r in repos}
+    out = ["# Portfolio report", ""]
+    n = len(repos)
+    out.append(f"portfolio-check {__version__} read {n} repositor{'y' if n == 1 else 'ies'} "
+               "(statically: nothing was run). Every claim below links to the line that shows it.")
+    out.append("")
+    if verdicts:
+        best = closest_role(verdicts)
+        out += ["## Summary", "", "| Role | Score | Met | Partial | Gaps |", "|---|---:|---:|---:|---:|"]
+        for rv in verdicts:
+            counts = {s: sum(1 for v in rv.items if v.status == s) for s in ("met", "partial", "gap")}
+            name = esc(rv.checklist.title) + (" (closest)" if rv.checklist.id == best and len(verdicts) > 1 else "")
+            out.append(f"| {name} | {rv.score:g} | {counts['met']} | {counts['partial']} | {counts['gap']} |")
+        out.append("")
+        top = next(rv for rv in verdicts if rv.checklist.id == best)
+        out.append(f"Closest role: **{esc(top.checklist.title)}** ({top.score:g}/100).")
+        artifacts = {a: [r.name for r in repos if r.artifact == a] for a in ("ai_application", "model_project",
+                                                                             "tech_memo")}
+        out.append("Bridge artifacts: " + "; ".join(
+            f"{ARTIFACT_TITLE[a]}: {', '.join(esc(x) for x in names) if names else '**missing**'}"
+            for a, names in artifacts.items()) + ".")
+        nb = [r.name for r in repos if r.notebook_only]
+        if nb:
+            out.append(f"Notebook-only: {', '.join(esc(x) for x in nb)} (see the warning in each repository).")
+        out.append("")
+    out += ["## Repositories", ""]
+    for repo in repos:
+        out += _repo_section(repo, titles)
+    if verdicts:
+        out += ["## Gaps, by what closes the most score", ""]
+        for rv in verdicts:
+            out += _role_gaps(rv, by_name)
+        out += _next_steps(verdicts, all_roles)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _next_steps(verdicts: list[RoleVerdict], all_roles: bool) -> list[str]:
+    chosen = [next(rv for rv in verdicts if rv.checklist.id == closest_role(verdicts))] if all_roles else verdicts
+    out = ["## Next steps", ""]
+    if all_roles and len(verdicts) > 1:
+        out += [f"For the closest role, {esc(chosen[0].checklist.title)} (use `--role` for another):", ""]
+    for rv in chosen:
+        if len(chosen) > 1:
+            out += [f"**{esc(rv.checklist.title)}**", ""]
+        gaps = rv.gaps()
+        if not gaps:
+            out.append("- [x] Every item of this checklist is met.")
+        for v in gaps:
+            out.append(f"- [ ] {esc(v.item.title)}: {esc(v.item.advice)}")
+        out.append("")
+    return out
