@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (fixture files are written the way candidates write them)
 """Small, realistic repositories used as scanner fixtures, and helpers to build them in ``tmp_path``.
 
 Each fixture is a mapping of repo-relative path -> file text (dedented on write). ``EVIDENCE_CASES`` lists, for
@@ -16,7 +17,7 @@ import git
 AUTHOR = git.Actor("Test Author", "author@example.com")
 
 
-# --- builders ----------------------------------------------------------------------------------------------------
+# --- builders -----------------------------------------------------------------------------------------------
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     root.mkdir(parents=True, exist_ok=True)
@@ -71,7 +72,7 @@ def doc(*parts: str) -> str:
     return "\n\n".join(textwrap.dedent(p).strip("\n") for p in parts) + "\n"
 
 
-# --- building blocks ---------------------------------------------------------------------------------------------
+# --- building blocks ----------------------------------------------------------------------------------------
 
 README_PLAIN = """
     # ticket-triage
@@ -649,7 +650,7 @@ CI_LINT_ONLY = """
 """
 
 
-# --- the evidence catalog at every level ------------------------------------------------------------------------
+# --- the evidence catalog at every level --------------------------------------------------------------------
 # (kind, level, variant, files)
 
 EVIDENCE_CASES: list[tuple[str, str, str, dict[str, str]]] = [

@@ -102,13 +102,19 @@ def _validator() -> Any:
     return jsonschema.Draft202012Validator(schema)
 
 
-def parse_checklist(text: str, name: str, known_evidence: tuple[str, ...] | None = None) -> Checklist:
-    """Validate and build one checklist; raise ChecklistError with every problem, one per line."""
+def parse_checklist(text: str, name: str, known_evidence: tuple[str, ...] | None = None,
+                    validate: bool = True) -> Checklist:
+    """Validate and build one checklist; raise ChecklistError with every problem, one per line.
+
+    ``validate=False`` is for the bundled checklists only: the test suite validates them against the schema, so
+    a scan does not pay for importing jsonschema.
+    """
     try:
         data = tomlread.loads(text)
     except tomlread.TOMLDecodeError as exc:
         raise ChecklistError(f"{name}: not valid TOML: {exc}") from None
-    errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)) \
+        if validate else []
     problems = [f"{name}: {_explain(e)}" for e in errors]
     if not problems:
         seen: set[str] = set()
@@ -135,7 +141,8 @@ def parse_checklist(text: str, name: str, known_evidence: tuple[str, ...] | None
     )
 
 
-def load_checklist(path: str | Path, known_evidence: tuple[str, ...] | None = None) -> Checklist:
+def load_checklist(path: str | Path, known_evidence: tuple[str, ...] | None = None,
+                   validate: bool = True) -> Checklist:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -143,7 +150,7 @@ def load_checklist(path: str | Path, known_evidence: tuple[str, ...] | None = No
         raise ChecklistError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ChecklistError(f"{path}: cannot read ({exc})") from None
-    return parse_checklist(text, str(path), known_evidence)
+    return parse_checklist(text, str(path), known_evidence, validate)
 
 
 #: bundled roles, in the order reports list them
@@ -156,7 +163,7 @@ def bundled_checklists() -> tuple[Checklist, ...]:
 
     known = bundled_rules().evidence_ids
     folder = data_dir("checklists")
-    found = {p.stem: load_checklist(p, known) for p in sorted(folder.glob("*.toml"))}
+    found = {p.stem: load_checklist(p, known, validate=False) for p in sorted(folder.glob("*.toml"))}
     ordered = [found.pop(r) for r in ROLE_ORDER if r in found]
     return tuple(ordered + [found[k] for k in sorted(found)])
 

@@ -6,6 +6,7 @@ Exit codes: 0 ok; 1 a role's score is below --fail-under; 2 usage or input error
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -141,7 +142,7 @@ def _emit(text: str, output: str | None) -> None:
         click.echo(text, nl=False)
         return
     try:
-        with open(output, "w", encoding="utf-8", newline="\n") as fh:
+        with Path(output).open("w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
     except OSError as exc:
         _fail(f"{output}: cannot write ({exc.strerror or exc})")

@@ -7,6 +7,7 @@ build trees), symlinks that leave the root are skipped, and nothing is read here
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import stat
@@ -103,10 +104,7 @@ def git_file_list(root: Path) -> list[str] | None:
 
 
 def _inside_work_tree(root: Path) -> bool:
-    for parent in [root, *root.parents]:
-        if (parent / ".git").exists():
-            return True
-    return False
+    return any((parent / ".git").exists() for parent in [root, *root.parents])
 
 
 def _walk(root: Path, skipped: Skipped) -> Iterator[str]:
@@ -117,13 +115,16 @@ def _walk(root: Path, skipped: Skipped) -> Iterator[str]:
         rel_dir = "" if rel_dir == "." else rel_dir
         gi = here / ".gitignore"
         if gi.is_file() and not gi.is_symlink():
-            try:
+            with contextlib.suppress(OSError):
                 ignore.add_file(rel_dir, gi.read_text(encoding="utf-8", errors="replace"))
-            except OSError:
-                pass
         keep = []
         for d in sorted(dirnames):
             rel = f"{rel_dir}/{d}" if rel_dir else d
+            if (here / d).is_symlink():
+                real = os.path.realpath(here / d)
+                if not real.startswith(str(root) + os.sep):
+                    skipped.add("symlink leaving the repository", rel + "/")
+                continue  # never walk a linked folder: outside, it leaves the root; inside, it repeats files
             if _excluded_dir(d) or _is_virtualenv(here / d):
                 skipped.add("excluded folder", rel + "/")
             elif ignore.ignored(rel, True):
@@ -174,7 +175,7 @@ def list_files(
                 skipped.add("symlink leaving the repository", rel)
                 continue
             try:
-                st = os.stat(real)
+                st = Path(real).stat()
             except OSError:
                 continue
         if not stat.S_ISREG(st.st_mode):

@@ -26,8 +26,9 @@ CONFIG_NAMES = {"dockerfile", "containerfile", "procfile", "makefile", "jenkinsf
                 "vagrantfile", "taskfile"}
 BINARY_LIKE_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".pdf", ".webp", ".ico", ".drawio", ".excalidraw"}
 DOC_TXT = re.compile(r"(readme|notes?|report|memo|writeup|postmortem|changelog|design|results?)", re.I)
-REQ_TXT = re.compile(r"(^|/)(requirements[^/]*|[^/]*requirements|constraints[^/]*)\.(txt|in)$|(^|/)requirements/[^/]+\.(txt|in)$",
-                     re.I)
+REQ_TXT = re.compile(
+    r"(^|/)(requirements[^/]*|[^/]*requirements|constraints[^/]*)\.(txt|in)$|(^|/)requirements/[^/]+\.(txt|in)$", re.I
+)
 CI_PATH = re.compile(
     r"^(\.github/workflows/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|\.gitlab/ci/.+\.ya?ml|\.circleci/config\.ya?ml|"
     r"azure-pipelines\.ya?ml|\.azure-pipelines/.+\.ya?ml|Jenkinsfile|\.travis\.ya?ml|bitbucket-pipelines\.ya?ml|"
@@ -40,8 +41,10 @@ JS_IMPORT = re.compile(
 REQ_LINE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 EGG = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")
 HEADING_MD = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
-MAX_HITS_PER_TAG_PER_FILE = 1
+#: CI lines that only install tools: naming pytest there is not running the tests
+_INSTALL = re.compile(
+    r"\b(?:pip3?|uv pip|pipx|poetry|conda|mamba|npm|pnpm|yarn|bun|apt(?:-get)?|brew)\s+(?:install|add|ci|i)\b"
+)
 
 
 @dataclass
@@ -111,49 +114,55 @@ class _LineCounter:
 
 
 def _scan(ff: FileFacts, matcher: RoleMatcher, text: str, role: str, line_of: Any = None) -> None:
-    """Record the first line of each tag the role's patterns find in ``text``.
-
-    The search restarts one character after each match, so a match of one pattern never hides an
-    overlapping match of another ("Accuracy Baseline: 86%" is both a result and a baseline).
-    """
-    regex = matcher.regex
-    if regex is None or not text:
+    """Record the first line of each tag the role's patterns find in ``text`` (once per tag and role)."""
+    seen = {t for t, _, r in ff.hits if r == role}
+    found = matcher.find(text, seen)
+    if not found:
         return
-    seen: set[str] = {t for t, _, r in ff.hits if r == role}
     counter = _LineCounter(text)
-    pos, end = 0, len(text)
-    while pos < end:
-        m = regex.search(text, pos)
-        if m is None:
-            break
-        pos = m.start() + 1
-        group = m.lastgroup
-        if group is None:
-            continue
-        tag = matcher.group_tag[group].tag
-        if tag in seen:
-            continue
-        seen.add(tag)
-        line = counter.at(m.start())
+    for tag, offset in sorted(found, key=lambda x: x[1]):
+        line = counter.at(offset)
         ff.hits.append((tag, line_of(line) if line_of else line, role))
 
 
+_IMPORT_STMT = re.compile(r"^[ \t]*(?:from[ \t]+\.*[\w.]*[ \t]+import\b|import[ \t]+\w)", re.MULTILINE)
+
+
 def _python_imports(ff: FileFacts, source: str, role: str, line_of: Any = None) -> bool:
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return False
-    for node in ast.walk(tree):
-        line = node.lineno if isinstance(node, ast.Import | ast.ImportFrom) else 0
+    """Record import statements, each parsed with ``ast``; False when one that looks like an import does not parse.
+
+    Only the import statements are parsed (a full parse and walk of every file costs ~10x more), so imports are
+    read even from a file with a syntax error elsewhere.
+    """
+    ok = True
+    counter = _LineCounter(source)
+    for m in _IMPORT_STMT.finditer(source):
+        start = m.start()
+        end = source.find("\n", start)
+        end = len(source) if end < 0 else end
+        stmt = source[start:end]
+        if "(" in stmt and ")" not in stmt:  # from x import (a,\n b)
+            close = source.find(")", end)
+            end = close + 1 if close > 0 else end
+        while source[start:end].rstrip().endswith("\\") and end < len(source):  # backslash continuation
+            nxt = source.find("\n", end + 1)
+            end = len(source) if nxt < 0 else nxt
+        try:
+            tree = ast.parse(source[start:end].strip())
+        except (SyntaxError, ValueError):
+            ok = False
+            continue
+        line = counter.at(start)
         at = line_of(line) if line_of else line
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                ff.imports.append((alias.name, at, role))
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            ff.imports.append((node.module, at, role))
-            for alias in node.names:
-                ff.imports.append((f"{node.module}.{alias.name}", at, role))
-    return True
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    ff.imports.append((alias.name, at, role))
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                ff.imports.append((node.module, at, role))
+                for alias in node.names:
+                    ff.imports.append((f"{node.module}.{alias.name}", at, role))
+    return ok
 
 
 def _js_imports(ff: FileFacts, text: str, role: str) -> None:
@@ -195,8 +204,8 @@ def _doc_sections(ff: FileFacts, text: str, rationale: re.Pattern[str] | None, b
             stack = [s for s in stack if s.level < level] + [sec]
             prev = line
             continue
-        words = len(WORD.findall(line))
-        terms = len(rationale.findall(line)) if rationale is not None and words else 0
+        words = len(line.split())
+        terms = len(rationale.findall(line)) if rationale is not None and words > 2 else 0
         ff.doc_words += words
         ff.doc_rationale += terms
         for sec in stack:
@@ -249,7 +258,7 @@ class Reader:
         role = self._code_role(ff.rel)
         ff.roles.add(role)
         if not _python_imports(ff, text, role):
-            ff.warnings.append(f"{ff.rel}: Python that does not parse; imports unknown, matched as text only")
+            ff.warnings.append(f"{ff.rel}: an import statement does not parse; some imports unknown")
         _scan(ff, self.rules.matcher(role, ff.rel), text, role)
 
     def _read_js(self, ff: FileFacts, text: str) -> None:
@@ -281,7 +290,7 @@ class Reader:
             s = line.strip().lstrip("-").strip()
             if s.startswith("run:"):
                 s = s[4:].strip()
-            if s.startswith(("#", "//", "echo ", "echo\t", "- echo", "printf ", "Write-Host")):
+            if s.startswith(("#", "//", "echo ", "echo\t", "- echo", "printf ", "Write-Host")) or _INSTALL.search(s):
                 kept.append("")
             else:
                 kept.append(line)
@@ -327,7 +336,10 @@ class Reader:
                 _scan(ff, doc_m, src, "doc", line_of)
             elif ctype == "code":
                 code = "\n".join("" if ln.lstrip().startswith(("%", "!", "?")) else ln for ln in src_lines)
-                if not _python_imports(ff, code, "notebook", line_of):
+                _python_imports(ff, code, "notebook", line_of)
+                try:  # cells are small: a full parse tells the reader which ones could not be read as Python
+                    ast.parse(code)
+                except (SyntaxError, ValueError):
                     unparsed += 1
                 _scan(ff, code_m, code, "notebook", line_of)
                 out_text = _outputs_text(cell.get("outputs", []))
@@ -341,7 +353,7 @@ class Reader:
 
                     _scan(ff, out_m, out_text, "output", out_line_of)
         if unparsed:
-            ff.warnings.append(f"{ff.rel}: {unparsed} code cell(s) are not valid Python; imports in them unknown")
+            ff.warnings.append(f"{ff.rel}: {unparsed} code cell(s) are not valid Python 3; read as text only")
 
     def _read_manifest(self, ff: FileFacts, text: str) -> None:
         ff.roles.add("config")

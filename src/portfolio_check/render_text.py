@@ -43,7 +43,7 @@ def render_roles(verdicts: list[RoleVerdict], colour: bool = False) -> str:
     width = max(len(v.checklist.id) for v in verdicts)
     lines = ["Roles (score out of 100)"]
     for v in verdicts:
-        filled = int(round(v.score / 10))
+        filled = round(v.score / 10)
         bar = "█" * filled + "░" * (10 - filled)
         counts = {s: sum(1 for i in v.items if i.status == s) for s in ("met", "partial", "gap", "waived")}
         tag = "  <- closest" if v.checklist.id == best and len(verdicts) > 1 else ""

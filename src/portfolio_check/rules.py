@@ -62,18 +62,61 @@ class PathSignal:
 
 
 class RoleMatcher:
-    """All patterns of one file role as one alternation, so each file is scanned once per role."""
+    """The patterns of one file role. ``find`` returns the first match of each tag in a text.
+
+    A one-pass prefilter (see anchors.py) picks the patterns that can match; each of those runs alone, from the
+    line of its first anchor (from the start for patterns that may span lines).
+    """
 
     def __init__(self, patterns: list[Pattern]) -> None:
-        parts: list[str] = []
-        self.group_tag: dict[str, Pattern] = {}
+        from portfolio_check.anchors import Prefilter
+
+        self.entries: list[tuple[str, re.Pattern[str], bool]] = []  # (tag, regex, may span lines)
+        sources: list[str] = []
         for pat in patterns:
             for rx in pat.regexes:
-                name = f"g{len(self.group_tag)}"
-                self.group_tag[name] = pat
                 body = _scoped(rx, pat.ignore_case)
-                parts.append(f"(?P<{name}>{body})")
-        self.regex = re.compile("|".join(parts), re.MULTILINE) if parts else None
+                sources.append(body)
+                multi = "\\n" in rx.replace("[^\\n]", "") or "(?s" in rx or "\\s*\\n" in rx
+                self.entries.append((pat.tag, re.compile(body, re.MULTILINE), multi))
+        self.prefilter = Prefilter(sources)
+
+    def find(self, text: str, skip: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+        """(tag, offset of its first match) for every tag found in ``text``, in rule order."""
+        if not self.entries or not text:
+            return []
+        aligned = text.isascii()  # lower() keeps offsets only for ASCII text
+        cands = self.prefilter.candidates(text.lower(), ANCHOR_CAP)
+        found: dict[str, int] = {}
+        for i in sorted(cands):
+            tag, regex, multi = self.entries[i]
+            if tag in found or tag in skip:
+                continue
+            m = search_near(regex, text, cands[i]) if aligned and not multi and cands[i] else regex.search(text)
+            if m is not None:
+                found[tag] = m.start()
+        return list(found.items())
+
+
+ANCHOR_CAP = 64
+
+
+def search_near(regex: re.Pattern[str], text: str, anchors: list[int]) -> re.Match[str] | None:
+    """Search only the lines holding an anchor (a line-local match must contain one)."""
+    checked_to = -1
+    for pos in anchors:
+        if pos < checked_to:
+            continue
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        m = regex.search(text, start, end)
+        if m is not None:
+            return m
+        checked_to = end
+    if len(anchors) >= ANCHOR_CAP:  # more anchors than were kept: look at the rest of the text
+        return regex.search(text, checked_to)
+    return None
 
 
 _GLOBAL_FLAGS = re.compile(r"^\(\?([aimsx]+)\)")
@@ -129,7 +172,8 @@ class Rules:
         self.experimental_dirs = frozenset(data.get("experimental_dirs", []))
         self.test_globs = tuple(data.get("test_globs", []))
         self.reasons: dict[str, str] = {}
-        for item in (*self.libraries, *self.patterns, *self.path_signals):
+        signals: list[Library | Pattern | PathSignal] = [*self.libraries, *self.patterns, *self.path_signals]
+        for item in signals:
             self.reasons.setdefault(item.tag, item.reason)
         for lib in self.libraries:
             self.reasons.setdefault(f"{lib.tag}@listed", f"{lib.reason} (listed as a dependency, never imported)")

@@ -14,4 +14,5 @@ TOMLDecodeError = _toml.TOMLDecodeError
 
 
 def loads(text: str) -> dict[str, Any]:
-    return _toml.loads(text)
+    data: dict[str, Any] = _toml.loads(text)
+    return data

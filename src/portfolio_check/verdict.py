@@ -81,10 +81,8 @@ def judge_item(item: Item, repos: list[RepoResult]) -> tuple[str, tuple[Found, .
     need = STATUS_RANK[item.level]
     ranks = [STATUS_RANK[f.finding.status] for f in found]
     if item.match == "all":
-        if len(found) == len(item.evidence) and min(ranks) >= need:
-            status = "met"
-        else:
-            status = "partial" if found else "gap"
+        all_there = len(found) == len(item.evidence) and min(ranks) >= need
+        status = "met" if all_there else ("partial" if found else "gap")
     else:
         top = max(ranks, default=0)
         status = "met" if top >= need else ("partial" if top else "gap")
