@@ -91,10 +91,14 @@ def test_file_instead_of_folder_exits_2(runner, tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_one_bad_path_among_good_ones_exits_2_without_partial_report(runner, project, tmp_path):
+def test_one_bad_path_among_good_ones_exits_2_and_reports_the_rest(runner, project, tmp_path):
+    # a batch goes on past one broken repository (issue 4), but the run still fails with exit 2
     result = runner.invoke(main, ["scan", "--format", "json", str(project), str(tmp_path / "missing")])
     assert result.exit_code == 2
-    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "missing" in result.stderr and "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    assert [r["path"] for r in report["repos"]] == [str(project)]
 
 
 @pytest.mark.parametrize("size", ["abc", "0", "-5"])

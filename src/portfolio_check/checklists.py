@@ -59,9 +59,10 @@ def _where(path: Any) -> str:
     return out
 
 
-def _explain(error: Any) -> str:
-    """One jsonschema error as a short, human sentence."""
-    where = _where(error.absolute_path)
+def _explain(error: Any, prefix: str = "") -> str:
+    """One jsonschema error as ``where: a short, human sentence`` (``prefix`` names the enclosing table)."""
+    inner = _where(error.absolute_path)
+    where = ".".join(p for p in (prefix, inner) if p).replace(".[", "[")
     v = error.validator
     if v == "type":
         expected = error.validator_value

@@ -15,9 +15,10 @@ from portfolio_check import __version__
 
 if TYPE_CHECKING:
     from portfolio_check.checklists import Checklist
+    from portfolio_check.config import Config
 
 EXIT_OK, EXIT_BELOW, EXIT_INPUT = 0, 1, 2
-FORMATS = ["text", "json", "markdown"]
+FORMATS = ["text", "json", "markdown", "github", "badge"]
 
 
 def _fail(message: str) -> NoReturn:
@@ -71,7 +72,8 @@ def _checklists(extra: tuple[str, ...]) -> tuple[Checklist, ...]:
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text: a terminal summary; json: the full report; markdown: the gap report.")
+              help="text: terminal summary; json: full report; markdown: gap report; github: workflow "
+                   "annotations; badge: shields.io endpoint JSON.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write the report to FILE instead of standard output.")
 @click.option("--role", "roles", multiple=True, metavar="ROLE",
@@ -80,55 +82,237 @@ def _checklists(extra: tuple[str, ...]) -> tuple[Checklist, ...]:
               help="Exit 1 when the score of a selected role is below N (0-100).")
 @click.option("--checklist", "checklist_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Add a custom checklist (TOML); one with a bundled role's id replaces it.")
-@click.option("--max-file-size", default="1M", show_default=True, metavar="SIZE",
-              help="Skip files larger than this (bytes, or with k/M/G); notebooks get 8x.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Read settings from FILE (default: the first repository's .portfolio-check.toml or "
+                   "[tool.portfolio-check] in its pyproject.toml).")
+@click.option("--compare", "compare_file", type=click.Path(dir_okay=False), default=None, metavar="OLD.json",
+              help="Show score changes and items that moved since an earlier JSON report.")
+@click.option("--max-file-size", default=None, metavar="SIZE",
+              help="Skip files larger than this (bytes, or with k/M/G; default 1M; notebooks get 8x).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Also skip paths matching GLOB (repeatable).")
+@click.option("--ref", default=None, metavar="REF", help="Branch or tag to clone for URL targets.")
+@click.option("--manifest", "manifest_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="TOML list of [[repo]] (source, candidate, artifact, ref) to scan in one batch.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, metavar="N",
+              help="Scan this many repositories in parallel (default: the CPU count).")
+@click.option("--output-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Write one markdown and one JSON report per candidate (or per repository) and an index.")
 def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str, ...], fail_under: float | None,
-         checklist_files: tuple[str, ...], max_file_size: str, exclude: tuple[str, ...]) -> None:
-    """Scan repositories (default: the current directory), report the evidence and the gaps per role."""
-    from portfolio_check.scan import InputError, ScanOptions, check_root, scan_repo, unique_names
-    from portfolio_check.verdict import judge
+         checklist_files: tuple[str, ...], config_file: str | None, compare_file: str | None,
+         max_file_size: str | None, exclude: tuple[str, ...], ref: str | None, manifest_file: str | None,
+         jobs: int | None, output_dir: str | None) -> None:
+    """Scan repositories (default: the current directory), report the evidence and the gaps per role.
+
+    PATH may be a local folder or a git URL (https://, ssh://, git@host:path, file://), cloned shallow.
+    """
+    import os
+
+    from portfolio_check.scan import InputError, ScanOptions
+    from portfolio_check.targets import Failure, Target, load_manifest, looks_remote, scan_targets
 
     try:
-        size = _size(max_file_size)
+        targets = [Target(p, ref=ref) for p in paths]
+        if manifest_file:
+            targets += [t if t.ref or not ref else Target(t.source, t.candidate, t.artifact, ref)
+                        for t in load_manifest(manifest_file)]
+    except InputError as exc:
+        _fail(str(exc))
+    if not targets:
+        targets = [Target(".")]
+    cfg = _config(config_file, targets[0].source if not looks_remote(targets[0].source) else None)
+    roles = roles or cfg.roles
+    fail_under = fail_under if fail_under is not None else cfg.fail_under
+    size_text = max_file_size or cfg.max_file_size or "1M"
+    try:
+        size = _size(size_text)
     except click.BadParameter as exc:
         _fail(f"--max-file-size: {exc.message}")
-    checklists = _checklists(checklist_files)
+    checklists = _checklists(cfg.checklists + checklist_files)
     known_roles = [c.id for c in checklists]
     for r in roles:
         if r not in known_roles:
             _fail(f"--role: unknown role {r!r} (known: {', '.join(known_roles)})")
-    targets = list(paths) or ["."]
-    try:
-        for t in targets:
-            check_root(t)
-        opts = ScanOptions(max_file_size=size, excludes=exclude)
-        results = unique_names([scan_repo(t, opts) for t in targets])
-    except InputError as exc:
-        _fail(str(exc))
-    verdicts = judge(checklists, results, roles=tuple(dict.fromkeys(roles)))
-    text = _render(results, verdicts, fmt, colour=output is None and sys.stdout.isatty(), all_roles=not roles)
-    _emit(text, output)
-    if fail_under is not None and any(v.score < fail_under for v in verdicts):
-        below = ", ".join(f"{v.checklist.id} {v.score:g}" for v in verdicts if v.score < fail_under)
-        click.echo(f"portfolio-check: below --fail-under {fail_under:g}: {below}", err=True)
+    known_items = {i.id for c in checklists for i in c.items}
+    for w in cfg.waivers:
+        if w.item not in known_items:
+            _fail(f"{cfg.source}: waivers: unknown item {w.item!r} (see `portfolio-check explain ROLE`)")
+    old = None
+    if compare_file:
+        from portfolio_check.compare import CompareError, load_old
+
+        try:
+            old = load_old(compare_file)
+        except CompareError as exc:
+            _fail(str(exc))
+    opts = ScanOptions(max_file_size=size, excludes=tuple(cfg.exclude) + exclude)
+    results = _run_scans(targets, opts, jobs or os.cpu_count() or 1, scan_targets)
+    failures = [r for r in results if isinstance(r, Failure)]
+    for f in failures:
+        click.echo(f"portfolio-check: error: {f.reason}", err=True)
+    pairs = [(t, r) for t, r in zip(targets, results, strict=True) if not isinstance(r, Failure)]
+    if not pairs:
+        sys.exit(EXIT_INPUT)
+    waivers = {w.item: w for w in cfg.waivers}
+    below: list[str] = []
+    if output_dir:
+        below = _write_batch(output_dir, pairs, failures, checklists, tuple(dict.fromkeys(roles)), waivers,
+                             fail_under)
+    else:
+        below = _report_one(pairs, checklists, tuple(dict.fromkeys(roles)), waivers, fmt, output, fail_under, old,
+                            compare_file)
+    if failures:
+        sys.exit(EXIT_INPUT)
+    if below:
+        click.echo(f"portfolio-check: below --fail-under {fail_under:g}: {', '.join(below)}", err=True)
         sys.exit(EXIT_BELOW)
 
 
-def _render(results: list[Any], verdicts: list[Any], fmt: str, colour: bool, all_roles: bool) -> str:
+def _config(config_file: str | None, first_local: str | None) -> Config:
+    from portfolio_check.config import Config, ConfigError, find_config, load_config_file
+
+    try:
+        if config_file:
+            return load_config_file(config_file)
+        if first_local is not None and Path(first_local).is_dir():
+            return find_config(first_local)
+    except ConfigError as exc:
+        _fail(str(exc))
+    return Config()
+
+
+def _run_scans(targets: list[Any], opts: Any, jobs: int, scan_targets: Any) -> list[Any]:
+    if len(targets) > 1 and sys.stderr.isatty():
+        bar: Any
+        with click.progressbar(length=len(targets), label="Scanning", file=sys.stderr,
+                               item_show_func=lambda t: t.source[-40:] if t else None) as bar:
+            return list(scan_targets(targets, opts, jobs, progress=lambda t: bar.update(1, t)))
+    return list(scan_targets(targets, opts, jobs))
+
+
+def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waivers: dict[str, Any], fmt: str,
+                output: str | None, fail_under: float | None, old: Any, compare_file: str | None) -> list[str]:
+    """One portfolio: every repository judged together. Returns the roles below the threshold."""
+    import os
+
+    from portfolio_check.ci_outputs import write_step_summary
+    from portfolio_check.scan import unique_names
+    from portfolio_check.verdict import judge
+
+    results = unique_names([r for _, r in pairs])
+    verdicts = judge(checklists, results, roles=roles, waivers=waivers)
+    comparison = None
+    if old is not None and compare_file is not None:
+        from portfolio_check.compare import compare
+
+        comparison = compare(old, compare_file, results, verdicts)
+    text = _render(results, verdicts, fmt, colour=output is None and sys.stdout.isatty(), all_roles=not roles,
+                   fail_under=fail_under, comparison=comparison)
+    _emit(text, output)
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        md = text if fmt == "markdown" else _render(results, verdicts, "markdown", colour=False,
+                                                      all_roles=not roles, comparison=comparison)
+        try:
+            write_step_summary(md)
+        except OSError as exc:
+            click.echo(f"portfolio-check: warning: cannot write the step summary ({exc})", err=True)
+    return [f"{v.checklist.id} {v.score:g}" for v in verdicts if fail_under is not None and v.score < fail_under]
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "candidate"
+
+
+def _write_batch(output_dir: str, pairs: list[Any], failures: list[Any], checklists: Any, roles: tuple[str, ...],
+                 waivers: dict[str, Any], fail_under: float | None) -> list[str]:
+    """One report per candidate (or per repository without candidate names), plus index.md."""
+    from portfolio_check.render_markdown import esc
+    from portfolio_check.report import portfolio_dict, report_dict, roles_dict, to_json
+    from portfolio_check.scan import unique_names
+    from portfolio_check.verdict import closest_role, judge
+
+    out = Path(output_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"{output_dir}: cannot create ({exc.strerror or exc})")
+    groups: dict[str, list[Any]] = {}
+    for target, result in pairs:
+        groups.setdefault(target.candidate or result.name, []).append(result)
+    rows = []
+    below = []
+    used: set[str] = set()
+    for candidate, results in groups.items():
+        results = unique_names(results)
+        verdicts = judge(checklists, results, roles=roles, waivers=waivers)
+        slug = _slug(candidate)
+        while slug in used:
+            slug += "-2"
+        used.add(slug)
+        md = _render(results, verdicts, "markdown", colour=False, all_roles=not roles)
+        js = to_json(report_dict(results, {"roles": roles_dict(verdicts), "portfolio": portfolio_dict(results,
+                                                                                                       verdicts)}))
+        try:
+            (out / f"{slug}.md").write_text(md, encoding="utf-8")
+            (out / f"{slug}.json").write_text(js, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{output_dir}: cannot write ({exc.strerror or exc})")
+        best = closest_role(verdicts)
+        rows.append((candidate, slug, results, verdicts, best))
+        below += [f"{candidate}: {v.checklist.id} {v.score:g}" for v in verdicts
+                  if fail_under is not None and v.score < fail_under]
+    role_ids = [v.checklist.id for v in rows[0][3]] if rows else []
+    lines = ["# Portfolio reports", "", f"{len(rows)} candidate(s), {len(pairs)} repositor(ies) scanned"
+             + (f", {len(failures)} failed" if failures else "") + ".", "",
+             "| Candidate | Repositories | " + " | ".join(role_ids) + " | Closest role |",
+             "|---|---|" + "---:|" * len(role_ids) + "---|"]
+    for candidate, slug, results, verdicts, best in rows:
+        scores = " | ".join(f"{v.score:g}" for v in verdicts)
+        lines.append(f"| [{esc(candidate)}]({slug}.md) | {', '.join(esc(r.name) for r in results)} | {scores} | "
+                     f"{best or '—'} |")
+    if failures:
+        lines += ["", "## Not scanned", ""] + [f"- {esc(f.source)}: {esc(f.reason)}" for f in failures]
+    (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    click.echo(f"wrote {len(rows)} report(s) and {out / 'index.md'}", err=True)
+    return below
+
+
+def _render(results: list[Any], verdicts: list[Any], fmt: str, colour: bool, all_roles: bool,
+            fail_under: float | None = None, comparison: Any = None) -> str:
     if fmt == "json":
         from portfolio_check.report import portfolio_dict, report_dict, roles_dict, to_json
 
-        return to_json(report_dict(results, {"roles": roles_dict(verdicts),
-                                             "portfolio": portfolio_dict(results, verdicts)}))
+        extra: dict[str, Any] = {"roles": roles_dict(verdicts), "portfolio": portfolio_dict(results, verdicts)}
+        if comparison is not None:
+            from portfolio_check.compare import comparison_dict
+
+            extra["comparison"] = comparison_dict(comparison)
+        return to_json(report_dict(results, extra))
+    if fmt == "github":
+        from portfolio_check.ci_outputs import github_annotations
+
+        return github_annotations(results, verdicts, fail_under)
+    if fmt == "badge":
+        from portfolio_check.ci_outputs import badge
+
+        return badge(verdicts, None if all_roles else verdicts[0].checklist.id if verdicts else None)
+    progress = None
+    if comparison is not None:
+        from portfolio_check.compare import summary_lines
+
+        progress = summary_lines(comparison)
     titles = _titles()
     if fmt == "markdown":
         from portfolio_check.render_markdown import render as render_md
 
-        return render_md(results, verdicts, titles, all_roles=all_roles)
+        return render_md(results, verdicts, titles, all_roles=all_roles, progress=progress)
     from portfolio_check.render_text import render
 
-    return render(results, verdicts, colour=colour)
+    text = render(results, verdicts, colour=colour)
+    if progress:
+        text += "\nSince the earlier report:\n" + "".join(f"  {line}\n" for line in progress)
+    return text
 
 
 def _titles() -> dict[str, str]:

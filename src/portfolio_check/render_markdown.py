@@ -100,7 +100,7 @@ def _role_gaps(rv: RoleVerdict, repos: dict[str, RepoResult]) -> list[str]:
 
 
 def render(repos: list[RepoResult], verdicts: list[RoleVerdict], titles: dict[str, str],
-           all_roles: bool = True) -> str:
+           all_roles: bool = True, progress: list[str] | None = None) -> str:
     by_name = {r.name: r for r in repos}
     out = ["# Portfolio report", ""]
     n = len(repos)
@@ -126,6 +126,8 @@ def render(repos: list[RepoResult], verdicts: list[RoleVerdict], titles: dict[st
         if nb:
             out.append(f"Notebook-only: {', '.join(esc(x) for x in nb)} (see the warning in each repository).")
         out.append("")
+    if progress:
+        out += ["## Progress since the earlier report", ""] + [f"- {esc(line)}" for line in progress] + [""]
     out += ["## Repositories", ""]
     for repo in repos:
         out += _repo_section(repo, titles)

@@ -1,0 +1,119 @@
+"""Progress since an earlier JSON report: score deltas per role, items and evidence that moved."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from portfolio_check.model import STATUS_RANK, RepoResult
+from portfolio_check.verdict import RoleVerdict
+
+ITEM_RANK = {"gap": 0, "partial": 1, "met": 2, "waived": 2}
+
+
+class CompareError(Exception):
+    """The earlier report cannot be read."""
+
+
+@dataclass(frozen=True)
+class Change:
+    what: str  # an item id, or "repo: evidence id"
+    title: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    role: str
+    old_score: float | None
+    new_score: float
+    improved: tuple[Change, ...]
+    regressed: tuple[Change, ...]
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.old_score is None else round(self.new_score - self.old_score, 1)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    source: str
+    roles: tuple[RoleChange, ...]
+    evidence: tuple[Change, ...]  # evidence that changed level, per repository
+
+
+def load_old(path: str) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CompareError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CompareError(f"{path}: not a portfolio-check JSON report ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("repos"), list):
+        raise CompareError(f"{path}: not a portfolio-check JSON report (no 'repos' list)")
+    return data
+
+
+def compare(old: dict[str, Any], source: str, repos: list[RepoResult], verdicts: list[RoleVerdict]) -> Comparison:
+    old_roles = {r.get("id"): r for r in old.get("roles", []) if isinstance(r, dict)}
+    roles = []
+    for rv in verdicts:
+        prev = old_roles.get(rv.checklist.id)
+        prev_items = {i.get("id"): i.get("status") for i in (prev or {}).get("items", []) if isinstance(i, dict)}
+        up: list[Change] = []
+        down: list[Change] = []
+        for v in rv.items:
+            before = prev_items.get(v.item.id)
+            if before is None or before == v.status:
+                continue
+            ch = Change(v.item.id, v.item.title, str(before), v.status)
+            (up if ITEM_RANK.get(v.status, 0) > ITEM_RANK.get(str(before), 0) else down).append(ch)
+        old_score = prev.get("score") if prev else None
+        roles.append(RoleChange(rv.checklist.id, float(old_score) if isinstance(old_score, int | float) else None,
+                                rv.score, tuple(up), tuple(down)))
+    old_ev = {}
+    for r in old.get("repos", []):
+        for e in r.get("evidence", []) if isinstance(r, dict) else []:
+            old_ev[(r.get("name"), e.get("id"))] = e.get("status")
+    changes = []
+    for repo in repos:
+        for f in repo.evidence:
+            before = old_ev.get((repo.name, f.id))
+            if before in STATUS_RANK and before != f.status:
+                changes.append(Change(f"{repo.name}: {f.id}", f.id, str(before), f.status))
+    return Comparison(source, tuple(roles), tuple(changes))
+
+
+def comparison_dict(c: Comparison) -> dict[str, Any]:
+    def ch(x: Change) -> dict[str, str]:
+        return {"id": x.what, "title": x.title, "old": x.old, "new": x.new}
+
+    return {
+        "against": c.source,
+        "roles": [{"id": r.role, "old_score": r.old_score, "new_score": r.new_score, "delta": r.delta,
+                   "improved": [ch(x) for x in r.improved], "regressed": [ch(x) for x in r.regressed]}
+                  for r in c.roles],
+        "evidence": [ch(x) for x in c.evidence],
+    }
+
+
+def summary_lines(c: Comparison) -> list[str]:
+    """One line per role, e.g. ``ml-engineer 60 -> 72 (+12): evals now met; regressed: ux now partial``."""
+    out = []
+    for r in c.roles:
+        if r.old_score is None:
+            out.append(f"{r.role}: {r.new_score:g} (new in this report)")
+            continue
+        sign = "+" if (r.delta or 0) >= 0 else ""
+        parts = [f"{r.role} {r.old_score:g} -> {r.new_score:g} ({sign}{r.delta:g})"]
+        if r.improved:
+            parts.append("improved: " + ", ".join(f"{x.title} now {x.new}" for x in r.improved))
+        if r.regressed:
+            parts.append("regressed: " + ", ".join(f"{x.title} now {x.new}" for x in r.regressed))
+        out.append("; ".join(parts))
+    if c.evidence:
+        out.append("evidence: " + ", ".join(f"{x.what} now {x.new} (was {x.old})" for x in c.evidence))
+    return out

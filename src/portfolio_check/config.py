@@ -1,0 +1,112 @@
+"""Configuration: ``[tool.portfolio-check]`` in pyproject.toml or ``.portfolio-check.toml``, validated by a schema.
+
+Precedence: command-line flags, then ``--config FILE``, then the first scanned repository's own file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from portfolio_check import tomlread
+from portfolio_check.resources import data_dir
+from portfolio_check.verdict import Waiver
+
+CONFIG_FILE = ".portfolio-check.toml"
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str | None = None
+    roles: tuple[str, ...] = ()
+    fail_under: float | None = None
+    exclude: tuple[str, ...] = ()
+    checklists: tuple[str, ...] = ()
+    max_file_size: str | None = None
+    waivers: tuple[Waiver, ...] = field(default_factory=tuple)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.isoformat()  # a datetime where a date is wanted: the pattern rejects it
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def parse_config(data: dict[str, Any], source: str, prefix: str) -> Config:
+    import jsonschema
+
+    from portfolio_check.checklists import _explain
+
+    schema = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(_jsonable(data)),
+                    key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        raise ConfigError("\n".join(f"{source}: {_explain(e, prefix)}" for e in errors))
+    base = Path(source).parent
+    roles = tuple(data.get("roles", ())) + ((data["role"],) if "role" in data else ())
+    waivers = []
+    for w in data.get("waivers", []):
+        until = w.get("until")
+        if isinstance(until, str):
+            until = dt.date.fromisoformat(until)
+        waivers.append(Waiver(w["item"], w["reason"], until))
+    size = data.get("max-file-size")
+    return Config(
+        source=source, roles=roles, fail_under=data.get("fail-under"), exclude=tuple(data.get("exclude", ())),
+        checklists=tuple(str(base / c) for c in data.get("checklists", ())),
+        max_file_size=None if size is None else str(size), waivers=tuple(waivers),
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomlread.loads(path.read_text(encoding="utf-8"))
+    except tomlread.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc})") from None
+
+
+def load_config_file(path: str | Path) -> Config:
+    """An explicit ``--config FILE``: a .portfolio-check.toml, or a pyproject.toml with the tool table."""
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"{path}: no such file")
+    data = _read_toml(p)
+    if p.name == "pyproject.toml" or "tool" in data:
+        table = data.get("tool", {}).get("portfolio-check")
+        if table is None:
+            raise ConfigError(f"{path}: has no [tool.portfolio-check] table")
+        return parse_config(table, str(path), "tool.portfolio-check")
+    return parse_config(data, str(path), "")
+
+
+def find_config(root: str | Path) -> Config:
+    """The repository's own configuration, or an empty one."""
+    r = Path(root)
+    own = r / CONFIG_FILE
+    if own.is_file():
+        return parse_config(_read_toml(own), str(own), "")
+    py = r / "pyproject.toml"
+    if py.is_file():
+        try:
+            data = tomlread.loads(py.read_text(encoding="utf-8"))
+        except (tomlread.TOMLDecodeError, OSError, UnicodeDecodeError):
+            return Config()  # the scan reports a malformed pyproject.toml as a warning
+        table = data.get("tool", {}).get("portfolio-check") if isinstance(data.get("tool"), dict) else None
+        if isinstance(table, dict):
+            return parse_config(table, str(py), "tool.portfolio-check")
+    return Config()

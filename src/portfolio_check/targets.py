@@ -1,0 +1,194 @@
+"""What to scan: local folders and remote git URLs, one or many, in parallel.
+
+A remote URL (``https://``, ``ssh://``, ``git@host:path``, ``file://``) is cloned shallow into a temporary folder
+with GitPython, scanned and removed. Unsafe URLs and transports (``ext::``, leading ``-``, options or credentials
+smuggled into the URL) are refused before git runs, and git runs with prompts, credential helpers and the ``ext``
+transport off.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from portfolio_check import tomlread
+from portfolio_check.model import RepoResult
+from portfolio_check.scan import InputError, ScanOptions, scan_repo
+
+_SCP = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!//)[^\s]+$")
+_HTTPS = re.compile(r"^https://(?P<auth>[^/@\s]*@)?[A-Za-z0-9.-]+(?::\d+)?/[^\s]*$")
+_SSH = re.compile(r"^ssh://(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(?::\d+)?/[^\s]+$")
+_FILE = re.compile(r"^file:///[^\s]*$")
+_REF = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/+-]+$")
+ARTIFACTS = ("ai_application", "model_project", "tech_memo", "none")
+
+
+@dataclass(frozen=True)
+class Target:
+    source: str
+    candidate: str | None = None
+    artifact: str | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    source: str
+    reason: str
+    candidate: str | None = None
+
+
+def looks_remote(source: str) -> bool:
+    """A URL-like source (checked for safety before any use), unless it is an existing local folder."""
+    if Path(source).exists():
+        return False
+    return "://" in source or "::" in source or bool(_SCP.match(source)) or source.startswith("-")
+
+
+def check_url(url: str) -> None:
+    """Refuse anything but plain https, ssh, scp-like and file URLs, with no options or credentials in them."""
+    if url.startswith("-"):
+        raise InputError(f"{url!r}: refused: looks like a command-line option, not a repository")
+    if "::" in url.split("://", 1)[0] or re.match(r"^[A-Za-z][\w+.-]*::", url):
+        raise InputError(f"{url.split('::', 1)[0]}:: transport refused (only https, ssh, git@host:path, file)")
+    if any(ord(c) < 32 or c == "\x7f" for c in url) or " " in url:
+        raise InputError("refused: the URL contains spaces or control characters")
+    if "--" in url.split("?", 1)[0] and re.search(r"(^|[\s/=])--[a-z]", url):
+        raise InputError("refused: the URL carries a command-line option")
+    m = _HTTPS.match(url)
+    if m:
+        if m.group("auth"):
+            raise InputError("refused: credentials in the URL (never pass tokens to portfolio-check)")
+        return
+    if _SSH.match(url) or _SCP.match(url) or _FILE.match(url):
+        return
+    scheme = url.split("://", 1)[0] if "://" in url else url[:20]
+    raise InputError(f"{scheme}: unsupported or malformed repository URL (use https://, ssh://, git@host:path or "
+                     "file://)")
+
+
+def repo_name(url: str) -> str:
+    tail = url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    return tail.removesuffix(".git") or "repository"
+
+
+def _git_env() -> dict[str, str]:
+    return {
+        "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "",
+        "GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new",
+        "GIT_ALLOW_PROTOCOL": "https:ssh:file",
+        "GIT_CONFIG_COUNT": "3",
+        "GIT_CONFIG_KEY_0": "protocol.ext.allow", "GIT_CONFIG_VALUE_0": "never",
+        "GIT_CONFIG_KEY_1": "credential.helper", "GIT_CONFIG_VALUE_1": "",
+        "GIT_CONFIG_KEY_2": "core.hooksPath", "GIT_CONFIG_VALUE_2": os.devnull,
+    }
+
+
+@contextmanager
+def local_copy(target: Target) -> Iterator[Path]:
+    """The folder to scan: the path itself, or a shallow clone that is removed afterwards."""
+    if not looks_remote(target.source):
+        yield Path(target.source)
+        return
+    check_url(target.source)
+    if target.ref is not None and not _REF.match(target.ref):
+        raise InputError(f"--ref {target.ref!r}: not a branch or tag name")
+    import git
+
+    tmp = Path(tempfile.mkdtemp(prefix="portfolio-check-"))
+    try:
+        dest = tmp / repo_name(target.source)
+        options: dict[str, Any] = {"depth": 1, "single_branch": True}
+        if target.ref:
+            options["branch"] = target.ref
+        try:
+            git.Repo.clone_from(target.source, dest, env=_git_env(), **options)
+        except git.GitCommandError as exc:
+            detail = (exc.stderr or str(exc)).strip().splitlines()
+            last = detail[-1].strip().removeprefix("stderr:").strip(" '") if detail else "git clone failed"
+            raise InputError(f"{target.source}: clone failed: {last}") from None
+        yield dest
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def scan_target(target: Target, options: ScanOptions) -> RepoResult | Failure:
+    """Scan one target; a failure (bad URL, unreadable folder) is returned, not raised."""
+    try:
+        with local_copy(target) as path:
+            result = scan_repo(path, options)
+        if looks_remote(target.source):
+            result = replace(result, path=target.source, name=repo_name(target.source))
+        if target.artifact:
+            result = replace(result, artifact=target.artifact)  # type: ignore[arg-type]
+        return result
+    except InputError as exc:
+        return Failure(target.source, str(exc), target.candidate)
+    except Exception as exc:  # one broken repository never ends a batch
+        return Failure(target.source, f"{target.source}: scan failed: {type(exc).__name__}: {exc}", target.candidate)
+
+
+def _scan_indexed(args: tuple[int, Target, ScanOptions]) -> tuple[int, RepoResult | Failure]:
+    i, target, options = args
+    return i, scan_target(target, options)
+
+
+def scan_targets(targets: list[Target], options: ScanOptions, jobs: int = 1,
+                 progress: Callable[[Target], None] | None = None) -> list[RepoResult | Failure]:
+    """Scan every target, in parallel processes when ``jobs`` > 1; results keep the targets' order."""
+    out: list[RepoResult | Failure | None] = [None] * len(targets)
+    work = [(i, t, options) for i, t in enumerate(targets)]
+    if jobs <= 1 or len(targets) <= 1:
+        for item in work:
+            i, res = _scan_indexed(item)
+            out[i] = res
+            if progress:
+                progress(targets[i])
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(targets))) as pool:
+            for i, res in pool.map(_scan_indexed, work):
+                out[i] = res
+                if progress:
+                    progress(targets[i])
+    return [r for r in out if r is not None]
+
+
+def load_manifest(path: str) -> list[Target]:
+    """``[[repo]]`` tables with ``source`` and optional ``candidate``, ``artifact``, ``ref``."""
+    p = Path(path)
+    try:
+        data = tomlread.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, tomlread.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: not a valid manifest ({exc})") from None
+    repos = data.get("repo")
+    if not isinstance(repos, list) or not repos:
+        raise InputError(f"{path}: needs at least one [[repo]] table with a source")
+    targets = []
+    for i, r in enumerate(repos):
+        where = f"{path}: repo[{i}]"
+        if not isinstance(r, dict) or not isinstance(r.get("source"), str) or not r["source"]:
+            raise InputError(f"{where}.source: missing (a local path or a git URL)")
+        unknown = set(r) - {"source", "candidate", "artifact", "ref"}
+        if unknown:
+            raise InputError(f"{where}: unknown field {', '.join(repr(u) for u in sorted(unknown))}")
+        art = r.get("artifact")
+        if art is not None and art not in ARTIFACTS:
+            raise InputError(f"{where}.artifact: must be one of {', '.join(ARTIFACTS)}")
+        for key in ("candidate", "ref"):
+            if key in r and not isinstance(r[key], str):
+                raise InputError(f"{where}.{key}: must be a string")
+        src = r["source"]
+        if not looks_remote(src) and not Path(src).is_absolute():
+            src = str(p.parent / src)
+        targets.append(Target(src, r.get("candidate"), art, r.get("ref")))
+    return targets
