@@ -103,9 +103,9 @@ def evaluate(kind: EvidenceKind, facts: RepoFacts) -> Finding:
     return Finding(kind.id, "missing", (), f"not found; strong looks like: {kind.strong_looks_like}")
 
 
-def detect(facts: RepoFacts, rules: Rules, extra: dict[str, Any]) -> tuple[Finding, ...]:
-    derive_memo_tags(facts, extra["memo"])
-    derive_postmortem_tags(facts, extra["postmortem"])
+def detect(facts: RepoFacts, rules: Rules) -> tuple[Finding, ...]:
+    derive_memo_tags(facts, rules.memo)
+    derive_postmortem_tags(facts, rules.postmortem)
     return tuple(evaluate(kind, facts) for kind in rules.evidence)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from portfolio_check.reader import JS_EXT, FileFacts, Section
@@ -114,6 +113,4 @@ def local_module_names(paths: list[str]) -> tuple[frozenset[str], frozenset[str]
             modules.add(name[:-3])
             if name == "__init__.py" and len(parts) > 1:
                 modules.add(parts[-2])
-        elif len(parts) > 1 and re.fullmatch(r"(src|lib|app)", parts[0]) is None:
-            continue
     return frozenset(modules), frozenset(tops)

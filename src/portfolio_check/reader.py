@@ -195,8 +195,6 @@ def _doc_sections(ff: FileFacts, text: str, rationale: re.Pattern[str] | None, b
         if not m and prev.strip() and re.fullmatch(r"(=+|-+)", line.strip()) and len(line.strip()) >= 3 \
                 and not prev.lstrip().startswith(("-", "*", "|")):
             level, title = (1 if line.strip()[0] == "=" else 2), prev.strip()
-            if stack and stack[-1].line == (line_of(i - 1) if line_of else base_line + i - 1):
-                pass
         if level:
             at = line_of(i) if line_of else base_line + i
             sec = Section(at, level, title.strip("*_` ")[:120])
@@ -222,9 +220,9 @@ def _find_line(text: str, needle: str, start: int = 0) -> int | None:
 class Reader:
     """Reads files of one repository with one set of rules."""
 
-    def __init__(self, rules: Rules, rationale: re.Pattern[str] | None) -> None:
+    def __init__(self, rules: Rules) -> None:
         self.rules = rules
-        self.rationale = rationale
+        self.rationale = rules.rationale
 
     def read(self, root: Path, rel: str, kind: str) -> FileFacts:
         ff = FileFacts(rel)

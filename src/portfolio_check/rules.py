@@ -169,6 +169,10 @@ class Rules:
         self.path_signals = tuple(
             PathSignal(tag=x["tag"], reason=x["reason"], globs=tuple(x["globs"])) for x in data.get("path", [])
         )
+        self.memo: dict[str, Any] = dict(data.get("memo", {}))
+        self.postmortem: dict[str, Any] = dict(data.get("postmortem", {}))
+        rationale = self.memo.get("rationale", [])
+        self.rationale = re.compile("|".join(f"(?:{r})" for r in rationale), re.I) if rationale else None
         self.experimental_dirs = frozenset(data.get("experimental_dirs", []))
         self.test_globs = tuple(data.get("test_globs", []))
         self.reasons: dict[str, str] = {}

@@ -6,7 +6,6 @@ This is the library API behind ``portfolio-check scan``: ``scan_repo(path)`` ret
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from portfolio_check.facts import RepoFacts, local_module_names
 from portfolio_check.inventory import Skipped, list_files
 from portfolio_check.model import RepoResult
 from portfolio_check.reader import Reader, file_kind
-from portfolio_check.rules import Rules, bundled_rules, load_rules_data
+from portfolio_check.rules import Rules, bundled_rules
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
@@ -54,20 +53,6 @@ def head_commit(root: Path, is_git: bool) -> str | None:
         return None
 
 
-_extra_cache: dict[str, object] = {}
-
-
-def _reader_for(rules: Rules) -> tuple[Reader, dict[str, dict[str, object]]]:
-    data = load_rules_data() if "extra" not in _extra_cache else None
-    if data is not None:
-        _extra_cache["extra"] = {"memo": data.get("memo", {}), "postmortem": data.get("postmortem", {})}
-    extra = _extra_cache["extra"]
-    assert isinstance(extra, dict)
-    rationale = extra["memo"].get("rationale", [])
-    rx = re.compile("|".join(f"(?:{r})" for r in rationale), re.I) if rationale else None
-    return Reader(rules, rx), extra
-
-
 def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
               rules: Rules | None = None) -> RepoResult:
     opts = options or ScanOptions()
@@ -78,7 +63,7 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
                                  skipped=skipped)
     modules, tops = local_module_names([e.rel for e in entries])
     facts = RepoFacts(rules, modules, tops)
-    reader, extra = _reader_for(rules)
+    reader = Reader(rules)
     for entry in entries:
         facts.add_path(entry.rel)
         if entry.too_large:
@@ -88,7 +73,7 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
             continue
         facts.add_file(reader.read(root, entry.rel, kind))
     facts.finish()
-    findings = detect(facts, rules, extra)
+    findings = detect(facts, rules)
     warnings = sorted(set(facts.warnings))
     if facts.binary_named_as_text:
         warnings.append(f"{len(facts.binary_named_as_text)} binary file(s) with text names skipped, e.g. "
