@@ -165,6 +165,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the generated trees")
+    ap.add_argument("--no-grep", action="store_true", help="skip the (slow) git grep comparison")
     args = ap.parse_args()
     exe = shutil.which("portfolio-check")
     work = Path(tempfile.mkdtemp(prefix="pc-bench-"))
@@ -188,7 +189,7 @@ def main() -> None:
             make_tree(big, files, size)
             t, mem, listed, read = scan_in_subprocess(big)
             mems.append(f"{files}: {mem:.0f} MB")
-            if (files, size) == sizes[-1]:
+            if (files, size) == sizes[-1] and not args.no_grep:
                 gb = tree_bytes(big) / 1e9
                 pattern = union_pattern()
                 tg = time_cmd(["git", "grep", "--no-index", "-I", "-i", "-E", "-c", "-e", pattern], cwd=big)
@@ -198,6 +199,19 @@ def main() -> None:
                              f"({pattern.count('|') + 1} alternatives)", ""))
             shutil.rmtree(big)
         rows.append(("peak memory as the tree grows", ", ".join(mems), "flat, < 150 MB"))
+
+        if exe:
+            many = work / "many"
+            n_repos, per = (4, 400) if args.quick else (8, 800)
+            for i in range(n_repos):
+                make_tree(many / f"repo{i}", per, per * 8_000, seed=i)
+            repos = [str(p) for p in sorted(many.iterdir())]
+            base_cmd = [exe, "scan", "--format", "json", "-o", os.devnull]
+            t1 = time_cmd([*base_cmd, "--jobs", "1", *repos])
+            cores = os.cpu_count() or 1
+            tn = time_cmd([*base_cmd, "--jobs", str(cores), *repos])
+            rows.append((f"{n_repos} repositories x {per} files", f"--jobs 1: {t1:.2f} s, --jobs {cores}: {tn:.2f} s "
+                         f"(speed-up {t1 / tn:.2f}x on {cores} cores)", "near-linear"))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -120,18 +120,21 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     if not targets:
         targets = [Target(".")]
     cfg = _config(config_file, targets[0].source if not looks_remote(targets[0].source) else None)
+    # a bad value is blamed on where it came from: the flag, or the configuration file and key
+    roles_from = "--role" if roles else f"{cfg.source}: roles"
     roles = roles or cfg.roles
     fail_under = fail_under if fail_under is not None else cfg.fail_under
+    size_from = "--max-file-size" if max_file_size else f"{cfg.source}: max-file-size"
     size_text = max_file_size or cfg.max_file_size or "1M"
     try:
         size = _size(size_text)
     except click.BadParameter as exc:
-        _fail(f"--max-file-size: {exc.message}")
+        _fail(f"{size_from}: {exc.message}")
     checklists = _checklists(cfg.checklists + checklist_files)
     known_roles = [c.id for c in checklists]
     for r in roles:
         if r not in known_roles:
-            _fail(f"--role: unknown role {r!r} (known: {', '.join(known_roles)})")
+            _fail(f"{roles_from}: unknown role {r!r} (known: {', '.join(known_roles)})")
     known_items = {i.id for c in checklists for i in c.items}
     for w in cfg.waivers:
         if w.item not in known_items:

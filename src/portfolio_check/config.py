@@ -58,10 +58,14 @@ def parse_config(data: dict[str, Any], source: str, prefix: str) -> Config:
     base = Path(source).parent
     roles = tuple(data.get("roles", ())) + ((data["role"],) if "role" in data else ())
     waivers = []
-    for w in data.get("waivers", []):
+    for i, w in enumerate(data.get("waivers", [])):
         until = w.get("until")
         if isinstance(until, str):
-            until = dt.date.fromisoformat(until)
+            try:
+                until = dt.date.fromisoformat(until)
+            except ValueError:
+                where = ".".join(x for x in (prefix, f"waivers[{i}].until") if x)
+                raise ConfigError(f"{source}: {where}: {until!r} is not a real date (YYYY-MM-DD)") from None
         waivers.append(Waiver(w["item"], w["reason"], until))
     size = data.get("max-file-size")
     return Config(

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Any
+from functools import lru_cache
 
-from portfolio_check.facts import Hit, RepoFacts
+from portfolio_check.facts import RepoFacts
 from portfolio_check.model import Artifact, Finding, Location, Status
+from portfolio_check.reader import FileFacts
 from portfolio_check.rules import EvidenceKind, Rules
 
 MAX_LOCATIONS = 5
@@ -20,39 +21,40 @@ PER_TAG_LOCATIONS = 2
 
 # --- judgments that need logic: each raises derived tags on the facts ------------------------------------------
 
-def derive_memo_tags(facts: RepoFacts, memo: dict[str, Any]) -> None:
-    """A dedicated write-up, a substantial design/results section, or thin rationale (tech_memo)."""
-    headings = [re.compile(rx) for rx in memo.get("headings", [])]
-    globs = memo.get("doc_globs", [])
-    for path, words, rationale in facts.docs:
-        name = path.rsplit("/", 1)[-1]
-        dedicated = any(fnmatch.fnmatchcase(path, g) or fnmatch.fnmatchcase(name, g) for g in globs)
-        if dedicated and not path.endswith(".ipynb") and words >= memo["doc_min_words"] \
-                and rationale >= memo["doc_min_rationale"]:
-            facts.add_hit("memo_doc", Hit(path, _first_line(facts, path), "doc"))
-    for path, sec in facts.sections:
-        if not any(h.search(sec.title) for h in headings):
-            continue
-        if sec.words >= memo["section_min_words"] and sec.rationale >= memo["section_min_rationale"]:
-            facts.add_hit("memo_section", Hit(path, sec.line, "doc"))
-        elif sec.words >= 25 or sec.rationale >= 1:
-            facts.add_hit("memo_thin", Hit(path, sec.line, "doc"))
-    for path, words, rationale in facts.docs:
-        if rationale >= memo["thin_min_rationale"] and words >= 80:
-            facts.add_hit("memo_thin", Hit(path, _first_line(facts, path), "doc"))
+def doc_tags(ff: FileFacts, rules: Rules) -> list[tuple[str, int | None]]:
+    """Judge one file's write-ups as it is read (so no document's sections are kept for later).
+
+    tech_memo: a dedicated write-up with substance (``memo_doc``), a substantial design/results section
+    (``memo_section``), or thin rationale (``memo_thin``); postmortem: a section on what went wrong, long enough
+    to hold a cause and a fix (``postmortem_section``), or only a line or two (``postmortem_thin``).
+    """
+    memo, pm = rules.memo, rules.postmortem
+    out: list[tuple[str, int | None]] = []
+    if not ff.sections and not ff.doc_words:
+        return out
+    first = min((sec.line for sec in ff.sections), default=1)
+    name = ff.rel.rsplit("/", 1)[-1]
+    dedicated = any(fnmatch.fnmatchcase(ff.rel, g) or fnmatch.fnmatchcase(name, g) for g in memo["doc_globs"])
+    if dedicated and not ff.rel.endswith(".ipynb") and ff.doc_words >= memo["doc_min_words"] \
+            and ff.doc_rationale >= memo["doc_min_rationale"]:
+        out.append(("memo_doc", first))
+    memo_heads, pm_heads = _compiled(tuple(memo["headings"])), _compiled(tuple(pm["headings"]))
+    for sec in ff.sections:
+        if any(h.search(sec.title) for h in memo_heads):
+            if sec.words >= memo["section_min_words"] and sec.rationale >= memo["section_min_rationale"]:
+                out.append(("memo_section", sec.line))
+            elif sec.words >= 25 or sec.rationale >= 1:
+                out.append(("memo_thin", sec.line))
+        if any(h.search(sec.title) for h in pm_heads):
+            out.append(("postmortem_section" if sec.words >= pm["min_words"] else "postmortem_thin", sec.line))
+    if ff.doc_rationale >= memo["thin_min_rationale"] and ff.doc_words >= 80:
+        out.append(("memo_thin", first))
+    return out
 
 
-def derive_postmortem_tags(facts: RepoFacts, cfg: dict[str, Any]) -> None:
-    headings = [re.compile(rx) for rx in cfg.get("headings", [])]
-    for path, sec in facts.sections:
-        if any(h.search(sec.title) for h in headings):
-            tag = "postmortem_section" if sec.words >= cfg["min_words"] else "postmortem_thin"
-            facts.add_hit(tag, Hit(path, sec.line, "doc", facts.rules.is_experimental(path)))
-
-
-def _first_line(facts: RepoFacts, path: str) -> int | None:
-    lines = [sec.line for p, sec in facts.sections if p == path]
-    return min(lines) if lines else 1
+@lru_cache(maxsize=8)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
 
 
 # --- combining tags into a status ------------------------------------------------------------------------------
@@ -104,8 +106,6 @@ def evaluate(kind: EvidenceKind, facts: RepoFacts) -> Finding:
 
 
 def detect(facts: RepoFacts, rules: Rules) -> tuple[Finding, ...]:
-    derive_memo_tags(facts, rules.memo)
-    derive_postmortem_tags(facts, rules.postmortem)
     return tuple(evaluate(kind, facts) for kind in rules.evidence)
 
 

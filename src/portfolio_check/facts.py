@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portfolio_check.reader import JS_EXT, FileFacts, Section
+from portfolio_check.reader import JS_EXT, FileFacts
 from portfolio_check.rules import Library, Rules
 
 MAX_HITS_PER_TAG = 40
@@ -32,8 +32,6 @@ class RepoFacts:
     hits: dict[str, list[Hit]] = field(default_factory=dict)
     used_library_tags: set[str] = field(default_factory=set)
     deps: list[tuple[str, str, int | None, str]] = field(default_factory=list)  # (name, path, line, ecosystem)
-    sections: list[tuple[str, Section]] = field(default_factory=list)
-    docs: list[tuple[str, int, int]] = field(default_factory=list)  # (path, words, rationale terms)
     warnings: list[str] = field(default_factory=list)
     role_files: dict[str, int] = field(default_factory=dict)
     files_seen: int = 0
@@ -71,10 +69,6 @@ class RepoFacts:
                     self.add_hit(lib.tag, Hit(ff.rel, line, role, exp))
         for name, line, eco in ff.deps:
             self.deps.append((name, ff.rel, line, eco))
-        for sec in ff.sections:
-            self.sections.append((ff.rel, sec))
-        if ff.doc_words:
-            self.docs.append((ff.rel, ff.doc_words, ff.doc_rationale))
 
     def _libraries(self, module: str, is_js: bool) -> list[Library]:
         key = ("js" if is_js else "py", module)

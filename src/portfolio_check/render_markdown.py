@@ -22,10 +22,13 @@ def esc(text: str) -> str:
     return _ESCAPE.sub(r"\\\1", one_line)
 
 
-def code(text: str) -> str:
-    """Inline code that survives backticks and pipes in the text."""
-    t = re.sub(r"[\r\n\t]+", " ", text).replace("|", "\\|")
-    fence = "``" if "`" in t else "`"
+def code(text: str, in_table: bool = False) -> str:
+    """Inline code for any text: the fence is longer than the longest run of backticks inside it."""
+    t = re.sub(r"[\r\n\t]+", " ", text)
+    if in_table:
+        t = t.replace("|", "\\|")
+    longest = max((len(m) for m in re.findall(r"`+", t)), default=0)
+    fence = "`" * (longest + 1)
     pad = " " if t.startswith("`") or t.endswith("`") else ""
     return f"{fence}{pad}{t}{pad}{fence}"
 

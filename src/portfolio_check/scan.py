@@ -9,8 +9,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from portfolio_check.detect import artifact_role, detect, notebook_only
-from portfolio_check.facts import RepoFacts, local_module_names
+from portfolio_check.detect import artifact_role, detect, doc_tags, notebook_only
+from portfolio_check.facts import Hit, RepoFacts, local_module_names
 from portfolio_check.inventory import Skipped, list_files
 from portfolio_check.model import RepoResult
 from portfolio_check.reader import Reader, file_kind
@@ -71,7 +71,11 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
         kind = file_kind(entry.rel)
         if kind is None:
             continue
-        facts.add_file(reader.read(root, entry.rel, kind))
+        ff = reader.read(root, entry.rel, kind)
+        facts.add_file(ff)
+        experimental = rules.is_experimental(entry.rel)
+        for tag, line in doc_tags(ff, rules):
+            facts.add_hit(tag, Hit(entry.rel, line, "doc", experimental))
     facts.finish()
     findings = detect(facts, rules)
     warnings = sorted(set(facts.warnings))

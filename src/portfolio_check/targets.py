@@ -23,9 +23,13 @@ from portfolio_check import tomlread
 from portfolio_check.model import RepoResult
 from portfolio_check.scan import InputError, ScanOptions, scan_repo
 
-_SCP = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!//)[^\s]+$")
-_HTTPS = re.compile(r"^https://(?P<auth>[^/@\s]*@)?[A-Za-z0-9.-]+(?::\d+)?/[^\s]*$")
-_SSH = re.compile(r"^ssh://(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(?::\d+)?/[^\s]+$")
+_HOST = r"[A-Za-z0-9][A-Za-z0-9.-]*"  # never a leading '-': that would be read as an ssh option
+_USER = r"[A-Za-z0-9_][A-Za-z0-9._-]*"
+_SCP = re.compile(rf"^{_USER}@{_HOST}:(?!//)(?!-)[^\s]+$")
+_SCP_LIKE = re.compile(r"^[^/\s:@]+@[^/\s:]+:")
+_HTTPS = re.compile(rf"^https://(?P<auth>[^/@\s]*@)?{_HOST}(?::\d+)?/[^\s]*$")
+_SSH = re.compile(rf"^ssh://(?:{_USER}@)?{_HOST}(?::\d+)?/[^\s]+$")
+_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/@\s]*@", re.I)
 _FILE = re.compile(r"^file:///[^\s]*$")
 _REF = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/+-]+$")
 ARTIFACTS = ("ai_application", "model_project", "tech_memo", "none")
@@ -50,29 +54,35 @@ def looks_remote(source: str) -> bool:
     """A URL-like source (checked for safety before any use), unless it is an existing local folder."""
     if Path(source).exists():
         return False
-    return "://" in source or "::" in source or bool(_SCP.match(source)) or source.startswith("-")
+    return "://" in source or "::" in source or bool(_SCP_LIKE.match(source)) or source.startswith("-")
+
+
+def redact(source: str) -> str:
+    """The source with any credentials in it hidden, for messages and reports."""
+    return _USERINFO.sub(r"\1***@", source) if "://" in source else source
 
 
 def check_url(url: str) -> None:
     """Refuse anything but plain https, ssh, scp-like and file URLs, with no options or credentials in them."""
+    shown = redact(url)
     if url.startswith("-"):
-        raise InputError(f"{url!r}: refused: looks like a command-line option, not a repository")
+        raise InputError(f"{shown!r}: refused: looks like a command-line option, not a repository")
     if "::" in url.split("://", 1)[0] or re.match(r"^[A-Za-z][\w+.-]*::", url):
-        raise InputError(f"{url.split('::', 1)[0]}:: transport refused (only https, ssh, git@host:path, file)")
+        raise InputError(f"{shown}: {url.split('::', 1)[0]}:: transport refused (it can run commands; only https, "
+                         "ssh, git@host:path and file URLs are scanned)")
     if any(ord(c) < 32 or c == "\x7f" for c in url) or " " in url:
-        raise InputError("refused: the URL contains spaces or control characters")
-    if "--" in url.split("?", 1)[0] and re.search(r"(^|[\s/=])--[a-z]", url):
-        raise InputError("refused: the URL carries a command-line option")
+        raise InputError(f"{shown!r}: refused: the URL contains spaces or control characters")
+    if re.search(r"(^|[\s/=@:])--?[A-Za-z]", url.split("?", 1)[0].split("://", 1)[-1]):
+        raise InputError(f"{shown}: refused: the URL carries a command-line option")
     m = _HTTPS.match(url)
     if m:
         if m.group("auth"):
-            raise InputError("refused: credentials in the URL (never pass tokens to portfolio-check)")
+            raise InputError(f"{shown}: refused: credentials in the URL (never pass tokens to portfolio-check)")
         return
     if _SSH.match(url) or _SCP.match(url) or _FILE.match(url):
         return
-    scheme = url.split("://", 1)[0] if "://" in url else url[:20]
-    raise InputError(f"{scheme}: unsupported or malformed repository URL (use https://, ssh://, git@host:path or "
-                     "file://)")
+    raise InputError(f"{shown}: refused: unsupported or malformed repository URL (use https://, ssh://, "
+                     "git@host:path or file://)")
 
 
 def repo_name(url: str) -> str:
@@ -112,12 +122,19 @@ def local_copy(target: Target) -> Iterator[Path]:
         try:
             git.Repo.clone_from(target.source, dest, env=_git_env(), **options)
         except git.GitCommandError as exc:
-            detail = (exc.stderr or str(exc)).strip().splitlines()
-            last = detail[-1].strip().removeprefix("stderr:").strip(" '") if detail else "git clone failed"
-            raise InputError(f"{target.source}: clone failed: {last}") from None
+            raise InputError(f"{redact(target.source)}: clone failed: {_git_reason(exc)}") from None
         yield dest
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _git_reason(exc: Exception) -> str:
+    """The useful line of a failed git command (its 'fatal:' or 'error:' line), with credentials hidden."""
+    text = str(getattr(exc, "stderr", "") or exc)
+    lines = [ln.strip().removeprefix("stderr:").strip(" '\"") for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("Cloning into")]
+    best = next((ln for ln in lines if ln.startswith(("fatal:", "error:"))), lines[-1] if lines else "")
+    return redact(best.removeprefix("fatal:").removeprefix("error:").strip()) or "git clone failed"
 
 
 def scan_target(target: Target, options: ScanOptions) -> RepoResult | Failure:
@@ -131,9 +148,10 @@ def scan_target(target: Target, options: ScanOptions) -> RepoResult | Failure:
             result = replace(result, artifact=target.artifact)  # type: ignore[arg-type]
         return result
     except InputError as exc:
-        return Failure(target.source, str(exc), target.candidate)
+        return Failure(redact(target.source), str(exc), target.candidate)
     except Exception as exc:  # one broken repository never ends a batch
-        return Failure(target.source, f"{target.source}: scan failed: {type(exc).__name__}: {exc}", target.candidate)
+        shown = redact(target.source)
+        return Failure(shown, f"{shown}: scan failed: {type(exc).__name__}: {exc}", target.candidate)
 
 
 def _scan_indexed(args: tuple[int, Target, ScanOptions]) -> tuple[int, RepoResult | Failure]:

@@ -1,0 +1,111 @@
+"""Golden-file tests of the markdown gap report for the bundled examples.
+
+The scans run from the repository root (so the report's paths and links are relative, as a user would run
+``portfolio-check scan examples/* --format markdown``). Two things change with every commit or release and are
+normalised before comparing: the 12-character commit shas (``commit `0123456789ab` ``) and the tool version in the
+first paragraph.
+
+After an intended change to the report, regenerate the golden files with this one command and review the diff:
+
+    PORTFOLIO_CHECK_REGEN=1 python -m pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from portfolio_check import __version__
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+EXAMPLES = sorted(p.name for p in (REPO_ROOT / "examples").iterdir() if p.is_dir())
+REGEN = os.environ.get("PORTFOLIO_CHECK_REGEN") == "1"
+
+pytestmark = pytest.mark.skipif(not (REPO_ROOT / ".git").exists(),
+                                reason="the examples carry commit shas only in a git checkout")
+
+_SHA = re.compile(r"commit `[0-9a-f]{12}`")
+_VERSION = re.compile(r"^portfolio-check " + re.escape(__version__) + r" read ", re.M)
+
+
+def normalise(markdown: str) -> str:
+    out = _SHA.sub("commit `<sha>`", markdown)
+    return _VERSION.sub("portfolio-check <version> read ", out)
+
+
+@cache
+def scan_markdown(*extra: str) -> str:
+    """Run the CLI in a real process from the repository root, as `portfolio-check scan examples/* ...`."""
+    cmd = [sys.executable, "-m", "portfolio_check", "scan", *(f"examples/{e}" for e in EXAMPLES),
+           "--format", "markdown", *extra]
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stderr == b""
+    return proc.stdout.decode("utf-8")
+
+
+def check_golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if REGEN:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8", newline="\n")
+        return
+    assert path.is_file(), f"{path} is missing; run: PORTFOLIO_CHECK_REGEN=1 python -m pytest tests/test_golden.py"
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, (f"{name} differs from the golden file; if the change is intended, run: "
+                                "PORTFOLIO_CHECK_REGEN=1 python -m pytest tests/test_golden.py")
+
+
+def test_normalisation_removes_everything_that_changes_per_commit():
+    raw = scan_markdown()
+    assert _SHA.search(raw), "the examples should show their commit"
+    assert f"portfolio-check {__version__} read 4 repositories" in raw
+    out = normalise(raw)
+    assert "commit `<sha>`" in out
+    assert not re.search(r"commit `(?!<sha>`)", out)
+    assert not re.search(r"\b[0-9a-f]{40}\b", out)
+    assert __version__ not in out.split("\n", 3)[2]
+    assert str(REPO_ROOT) not in out  # run from the root: every path is relative
+
+
+def test_examples_markdown_matches_golden():
+    check_golden("examples.md", normalise(scan_markdown()))
+
+
+def test_examples_markdown_for_ml_engineer_matches_golden():
+    check_golden("examples-ml-engineer.md", normalise(scan_markdown("--role", "ml-engineer")))
+
+
+def test_golden_files_hold_what_a_reader_needs():
+    """A cheap sanity check on the stored files themselves, so a bad regeneration is noticed in review."""
+    full = (GOLDEN / "examples.md").read_text(encoding="utf-8")
+    for heading in ("# Portfolio report", "## Summary", "## Repositories", "## Gaps, by what closes the most score",
+                    "## Next steps"):
+        assert f"\n{heading}\n" in f"\n{full}"
+    for example in EXAMPLES:
+        assert f"### {example}\n" in full
+        assert f"`examples/{example}` · commit `<sha>`" in full
+    assert full.count("| Role | Score | Met | Partial | Gaps |") == 1
+    one = (GOLDEN / "examples-ml-engineer.md").read_text(encoding="utf-8")
+    assert "| Machine learning engineer |" in one
+    assert "| AI engineer |" not in one and "(closest)" not in one
+
+
+def test_every_link_in_the_examples_report_opens_an_existing_line():
+    from urllib.parse import unquote
+
+    targets = re.findall(r"\]\(([^)\s]+)\)", scan_markdown())
+    assert len(targets) > 50
+    for target in targets:
+        path, _, anchor = unquote(target).partition("#L")
+        full = REPO_ROOT / path
+        assert full.is_file(), target
+        if anchor:
+            assert 1 <= int(anchor) <= len(full.read_text(encoding="utf-8").splitlines()), target

@@ -1,0 +1,53 @@
+"""Reports with roles are deterministic: the same portfolio gives byte-identical markdown and JSON, in one process
+and across processes with different hash seeds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from _portfolio import AI_APP, MEMO_REPO, MODEL_PROJECT, NOTEBOOK_ONLY, build
+from _repos import git_repo
+from click.testing import CliRunner
+
+from portfolio_check.cli import main
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory) -> list[str]:
+    base = tmp_path_factory.mktemp("det")
+    ai = build(base, "rag-assistant", AI_APP)
+    git_repo(ai).close()
+    return [str(ai), str(build(base, "churn-model", MODEL_PROJECT)), str(build(base, "design-memo", MEMO_REPO)),
+            str(build(base, "nb-churn", NOTEBOOK_ONLY))]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json", "text"])
+def test_two_runs_are_byte_identical(portfolio, fmt):
+    first = CliRunner().invoke(main, ["scan", "--format", fmt, *portfolio])
+    second = CliRunner().invoke(main, ["scan", "--format", fmt, *portfolio])
+    assert first.exit_code == second.exit_code == 0
+    assert first.stdout_bytes == second.stdout_bytes
+    assert b"Machine learning engineer" in first.stdout_bytes or b"ml-engineer" in first.stdout_bytes
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json"])
+def test_runs_in_processes_with_different_hash_seeds_are_byte_identical(portfolio, fmt):
+    outs = []
+    for seed in ("0", "1", "987654"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        proc = subprocess.run([sys.executable, "-m", "portfolio_check", "scan", "--format", fmt, *portfolio],
+                              capture_output=True, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        outs.append(proc.stdout)
+    assert outs[0] == outs[1] == outs[2]
+
+
+def test_markdown_file_output_equals_stdout(portfolio, tmp_path):
+    out = tmp_path / "report.md"
+    to_file = CliRunner().invoke(main, ["scan", "--format", "markdown", "--output", str(out), *portfolio])
+    to_stdout = CliRunner().invoke(main, ["scan", "--format", "markdown", *portfolio])
+    assert to_file.exit_code == to_stdout.exit_code == 0
+    assert out.read_bytes() == to_stdout.stdout_bytes

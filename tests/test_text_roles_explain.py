@@ -1,0 +1,160 @@
+"""The terminal side of the roles: `scan` text output (scores, next steps, no colour codes off a TTY), `roles` and
+`explain`."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from _portfolio import AI_APP, MEMO_REPO, MODEL_PROJECT, ROLES, build, checklist_data, expected_gains, expected_score
+from click.testing import CliRunner
+
+from portfolio_check.cli import main
+from portfolio_check.rules import bundled_rules
+from portfolio_check.scan import scan_repo
+
+ANSI = re.compile(r"\x1b\[")
+
+
+@pytest.fixture(scope="module")
+def repos(tmp_path_factory):
+    base = tmp_path_factory.mktemp("text")
+    return {"ai": str(build(base, "rag-assistant", AI_APP)), "ml": str(build(base, "churn-model", MODEL_PROJECT)),
+            "memo": str(build(base, "design-memo", MEMO_REPO))}
+
+
+def cli(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def role_lines(text: str) -> dict[str, str]:
+    block = text.split("Roles (score out of 100)\n", 1)[1]
+    out = {}
+    for line in block.splitlines():
+        m = re.match(r"  (\S+)\s+(\d+\.\d) ", line)
+        if not m:
+            break
+        out[m.group(1)] = line
+    return out
+
+
+# --- scan, text format --------------------------------------------------------------------------------------------
+
+
+def test_text_shows_every_role_score_and_marks_the_closest(repos):
+    result = cli("scan", repos["ai"])
+    assert result.exit_code == 0, result.output
+    scanned = [scan_repo(repos["ai"])]
+    expected = {r: expected_score(checklist_data(r), scanned) for r in ROLES}
+    lines = role_lines(result.stdout)
+    assert list(lines) == list(ROLES)
+    for role, line in lines.items():
+        assert re.match(rf"  {re.escape(role)}\s+{expected[role]:5.1f} ", line), line
+    closest = max(ROLES, key=lambda r: expected[r])  # first of equal scores
+    assert [r for r, ln in lines.items() if ln.endswith("<- closest")] == [closest]
+
+
+def test_text_lists_the_top_three_next_steps_of_the_closest_role_by_gain(repos):
+    result = cli("scan", repos["ai"])
+    scanned = [scan_repo(repos["ai"])]
+    scores = {r: expected_score(checklist_data(r), scanned) for r in ROLES}
+    closest = max(ROLES, key=lambda r: scores[r])
+    data = checklist_data(closest)
+    gains = expected_gains(data, scanned)
+    order = [i["id"] for i in data["item"]]
+    top = sorted(gains, key=lambda i: (-gains[i], order.index(i)))[:3]
+    titles = {i["id"]: i["title"] for i in data["item"]}
+    tail = result.stdout.split(f"Next for {closest}:\n", 1)[1].splitlines()
+    assert tail == [f"  +{gains[i]:g}  {titles[i]}  (portfolio-check explain {i})" for i in top]
+
+
+def test_text_for_selected_roles_only(repos):
+    result = cli("scan", "--role", "ml-engineer", repos["ai"], repos["ml"], repos["memo"])
+    assert result.exit_code == 0
+    assert list(role_lines(result.stdout)) == ["ml-engineer"]
+    assert "Next for ml-engineer:" in result.stdout
+    assert "<- closest" not in result.stdout
+
+
+def test_text_in_a_pipe_has_no_colour_codes(repos):
+    proc = subprocess.run([sys.executable, "-m", "portfolio_check", "scan", repos["ai"], repos["ml"]],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "Roles (score out of 100)" in proc.stdout
+    assert not ANSI.search(proc.stdout) and not ANSI.search(proc.stderr)
+
+
+def test_text_written_to_a_file_has_no_colour_codes(repos, tmp_path):
+    out = tmp_path / "report.txt"
+    result = cli("scan", "--output", str(out), repos["ai"], repos["ml"])
+    assert result.exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Roles (score out of 100)" in text and "Next for " in text
+    assert not ANSI.search(text)
+
+
+# --- roles --------------------------------------------------------------------------------------------------------
+
+
+def test_roles_lists_the_six_bundled_roles_in_report_order():
+    result = cli("roles")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert [ln.split()[0] for ln in lines] == list(ROLES)
+    width = max(map(len, ROLES))
+    for role, line in zip(ROLES, lines, strict=True):
+        data = checklist_data(role)
+        assert line == f"{role:<{width}}  {data['title']}: {data['description']}"
+
+
+# --- explain ------------------------------------------------------------------------------------------------------
+
+
+def test_explain_an_item():
+    result = cli("explain", "bridge.model-serving")
+    assert result.exit_code == 0
+    item = next(i for i in checklist_data("bridge")["item"] if i["id"] == "bridge.model-serving")
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"bridge.model-serving — {item['title']}  (role: bridge, weight {item['weight']:g})"
+    assert lines[1] == "  needs:  any of serving at level strong, judged on the model_project repository"
+    assert lines[2] == f"  why:    {item['source']['claim']}  [{item['source']['file']}]"
+    assert lines[3] == f"  advice: {item['advice']}"
+
+
+def test_explain_an_all_item_names_every_kind():
+    result = cli("explain", "ai-to-mle.evaluation")
+    assert result.exit_code == 0
+    assert "  needs:  all of evals, error_analysis at level strong" in result.stdout.splitlines()
+
+
+def test_explain_an_evidence_kind_lists_the_items_that_use_it():
+    result = cli("explain", "drift_checks")
+    assert result.exit_code == 0
+    kind = next(k for k in bundled_rules().evidence if k.id == "drift_checks")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"drift_checks — {kind.title}: ")
+    users = [i["id"] for r in ROLES for i in checklist_data(r)["item"] if "drift_checks" in i["evidence"]]
+    assert users
+    assert lines[-1] == f"  used by: {', '.join(users)}"
+    assert any(ln.startswith("  strong: ") for ln in lines) and any(ln.startswith("  why: ") for ln in lines)
+
+
+def test_explain_a_role_lists_its_items_with_weights():
+    result = cli("explain", "ml-engineer")
+    assert result.exit_code == 0
+    data = checklist_data("ml-engineer")
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"ml-engineer — {data['title']}: {data['description']}"
+    assert lines[1:] == [f"  {i['id']}  (weight {i['weight']:g}): {i['title']}" for i in data["item"]]
+
+
+@pytest.mark.parametrize("unknown", ["nosuch", "ml-engineer.nosuch", "Evals", ""])
+def test_explain_unknown_id_is_a_one_line_error(unknown):
+    result = cli("explain", unknown)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("portfolio-check: error: ") and repr(unknown) in lines[0]
