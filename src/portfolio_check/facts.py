@@ -44,8 +44,10 @@ class RepoFacts:
         if len(bucket) < MAX_HITS_PER_TAG and hit not in bucket:
             bucket.append(hit)
 
-    def add_path(self, rel: str) -> None:
+    def add_path(self, rel: str, size: int = 1) -> None:
         self.files_seen += 1
+        if size == 0:  # an empty file shows nothing, whatever its name
+            return
         exp = self.rules.is_experimental(rel)
         for sig in self.rules.path_tags(rel):
             self.add_hit(sig.tag, Hit(rel, None, "path", exp))

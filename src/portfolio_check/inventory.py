@@ -35,6 +35,8 @@ EXCLUDED_FILE_GLOBS = (
     "*.min.js", "*.min.css", "*.map", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock",
     "uv.lock", "Pipfile.lock", "*.lock", "bun.lockb",
 )
+#: folders of generated UI primitives copied in by a kit (shadcn/ui, Vercel ai-elements): not the author's work
+VENDORED_PATH_GLOBS = ("components/ui/*", "*/components/ui/*", "components/ai-elements/*", "*/components/ai-elements/*")
 
 
 #: notebooks carry their plots as base64 outputs, so they get a larger allowance than other text files
@@ -159,6 +161,9 @@ def list_files(
             skipped.add("excluded folder", rel)
             continue
         if is_git and _under_virtualenv(root, parts, venv_cache):
+            skipped.add("excluded folder", rel)
+            continue
+        if any(fnmatch.fnmatchcase(rel, g) for g in VENDORED_PATH_GLOBS):
             skipped.add("excluded folder", rel)
             continue
         if _excluded_by_glob(rel, EXCLUDED_FILE_GLOBS) or (extra and _excluded_by_glob(rel, extra)):

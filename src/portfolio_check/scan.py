@@ -65,7 +65,7 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
     facts = RepoFacts(rules, modules, tops)
     reader = Reader(rules)
     for entry in entries:
-        facts.add_path(entry.rel)
+        facts.add_path(entry.rel, entry.size)
         if entry.too_large:
             continue
         kind = file_kind(entry.rel)

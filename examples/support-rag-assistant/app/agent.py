@@ -9,7 +9,7 @@ from openai import APIConnectionError, APITimeoutError, InternalServerError, Ope
 from pydantic import ValidationError
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
-from app.observability import FALLBACKS, LLM_CALL_LATENCY, TOOL_CALLS, record_usage, tracer
+from app.observability import FALLBACKS, LLM_CALL_LATENCY, TOOL_CALLS, log_step, record_usage
 from app.schemas import ModelAnswer
 from app.tools import TOOLS, ToolBox
 
@@ -65,14 +65,14 @@ class SupportAgent:
     def _run_loop(self, model: str, question: str) -> ModelAnswer:
         messages = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": question}]
         for step in range(MAX_STEPS):
-            with tracer.start_as_current_span("llm_step", attributes={"model": model, "step": step}):
+            with log_step("llm_step", model=model, step=step):
                 msg = self._complete(model, messages).choices[0].message
             if not msg.tool_calls:
                 return ModelAnswer.model_validate_json(msg.content or "")
             messages.append(msg.model_dump(exclude_none=True))
             for call in msg.tool_calls:
                 name = call.function.name
-                with tracer.start_as_current_span(f"tool.{name}"):
+                with log_step(f"tool.{name}"):
                     try:
                         result = self.toolbox.dispatch(name, json.loads(call.function.arguments))
                         TOOL_CALLS.labels(tool=name, status="ok").inc()

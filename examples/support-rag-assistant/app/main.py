@@ -1,4 +1,4 @@
-"""FastAPI entry point: POST /ask, GET /healthz, GET /metrics."""
+"""FastAPI entry point: POST /ask and GET /healthz."""
 from __future__ import annotations
 
 import logging
@@ -8,21 +8,16 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException
 from openai import OpenAI
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from prometheus_client import make_asgi_app
 
 from app.agent import SupportAgent
-from app.observability import LATENCY, REQUESTS, RETRIEVAL_TOP_SCORE, setup_tracing
+from app.observability import LATENCY, REQUESTS, RETRIEVAL_TOP_SCORE
 from app.retrieval import DocIndex
 from app.schemas import AskRequest, AskResponse, Citation
 from app.tools import ToolBox
 
-logging.basicConfig(level=os.getenv("LOG_LEVEL", "INFO"))
-setup_tracing()
+logging.basicConfig(level=os.getenv("LOG_LEVEL", "INFO"), format="%(message)s")
 
 app = FastAPI(title="Parcelly support assistant", version="0.4.0")
-app.mount("/metrics", make_asgi_app())
-FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,metrics")
 
 INDEX = DocIndex.load(Path(os.getenv("INDEX_DIR", "index")))
 CLIENT = OpenAI()

@@ -1,48 +1,43 @@
-"""Prometheus metrics and OpenTelemetry tracing for the assistant."""
+"""Structured log lines for the assistant (no metrics backend yet: see README, "What's next")."""
 from __future__ import annotations
 
-import os
+import json
+import logging
+from contextlib import contextmanager
 
-from opentelemetry import trace
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from prometheus_client import Counter, Histogram
-
-REQUESTS = Counter(
-    "assistant_requests_total", "Questions answered", ["outcome"]
-)  # outcome: answered | escalated | error
-LATENCY = Histogram(
-    "assistant_request_seconds",
-    "End-to-end latency of /ask",
-    buckets=(0.25, 0.5, 1, 1.5, 2, 3, 5, 8, 13),
-)
-LLM_CALL_LATENCY = Histogram(
-    "assistant_llm_call_seconds", "Latency of a single chat completion", ["model"]
-)
-TOKENS = Counter("assistant_tokens_total", "Tokens used", ["model", "kind"])
-FALLBACKS = Counter("assistant_fallbacks_total", "Times the fallback model was used", ["reason"])
-TOOL_CALLS = Counter("assistant_tool_calls_total", "Tool invocations", ["tool", "status"])
-RETRIEVAL_TOP_SCORE = Histogram(
-    "assistant_retrieval_top_score",
-    "Cosine similarity of the best chunk",
-    buckets=(0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
-)
+log = logging.getLogger("assistant")
 
 
-def setup_tracing(service_name: str = "support-rag-assistant") -> trace.Tracer:
-    """Send spans to the OTLP collector from docker-compose (Jaeger in dev)."""
-    endpoint = os.getenv("OTEL_EXPORTER_OTLP_ENDPOINT")
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
-    if endpoint:
-        exporter = OTLPSpanExporter(endpoint=f"{endpoint}/v1/traces")
-        provider.add_span_processor(BatchSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)
-    return trace.get_tracer(service_name)
+class _Event:
+    """A named event written as one JSON log line; `labels(...)` adds fields, like a metric would."""
+
+    def __init__(self, name: str, fields: dict | None = None) -> None:
+        self.name, self.fields = name, fields or {}
+
+    def labels(self, **fields) -> "_Event":
+        return _Event(self.name, {**self.fields, **fields})
+
+    def inc(self, amount: float = 1) -> None:
+        log.info(json.dumps({"event": self.name, "value": amount, **self.fields}))
+
+    def observe(self, value: float) -> None:
+        self.inc(round(value, 4))
 
 
-tracer = trace.get_tracer("support-rag-assistant")
+REQUESTS = _Event("request")  # outcome: answered | escalated | error
+LATENCY = _Event("request_seconds")
+LLM_CALL_LATENCY = _Event("llm_call_seconds")
+TOKENS = _Event("tokens")
+FALLBACKS = _Event("fallback")
+TOOL_CALLS = _Event("tool_call")
+RETRIEVAL_TOP_SCORE = _Event("retrieval_top_score")
+
+
+@contextmanager
+def log_step(name: str, **fields):
+    """Log the start of an LLM step or tool call (debug level)."""
+    log.debug(json.dumps({"event": "step", "name": name, **fields}))
+    yield
 
 
 def record_usage(model: str, usage) -> None:
