@@ -202,7 +202,7 @@ def main() -> None:
 
         if exe:
             many = work / "many"
-            n_repos, per = (4, 400) if args.quick else (8, 800)
+            n_repos, per = (4, 400) if args.quick else (8, 1500)
             for i in range(n_repos):
                 make_tree(many / f"repo{i}", per, per * 8_000, seed=i)
             repos = [str(p) for p in sorted(many.iterdir())]
