@@ -88,3 +88,9 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def scan() -> Callable[..., RepoResult]:
     return scan_checked
+
+
+@pytest.fixture(autouse=True)
+def _no_step_summary(monkeypatch):
+    """Tests never append to a real GitHub job summary, even when the suite itself runs in GitHub Actions."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)

@@ -17,11 +17,6 @@ SHIELDS_COLOURS = {"brightgreen", "green", "yellowgreen", "yellow", "orange", "r
                    "success", "important", "critical", "informational", "inactive"}
 
 
-@pytest.fixture(autouse=True)
-def _no_step_summary(monkeypatch):
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     return make_model_repo(tmp_path / "repo")

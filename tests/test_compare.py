@@ -13,11 +13,6 @@ from _repos import write_tree
 ITEM = "ml-engineer.baseline"
 
 
-@pytest.fixture(autouse=True)
-def _no_step_summary(monkeypatch):
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     return make_model_repo(tmp_path / "repo")

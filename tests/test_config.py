@@ -10,11 +10,6 @@ import pytest
 from _ci import CUSTOM_ROLE, assert_input_error, evidence, make_model_repo, report, role, run
 
 
-@pytest.fixture(autouse=True)
-def _no_step_summary(monkeypatch):
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     return make_model_repo(tmp_path / "repo")

@@ -19,12 +19,6 @@ from _repos import AUTHOR, TRAIN_SCRIPT, git_repo, write_tree
 from portfolio_check import targets
 from portfolio_check.scan import InputError
 
-
-@pytest.fixture(autouse=True)
-def _no_step_summary(monkeypatch):
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-
-
 # --- a remote repository: a local bare repository reached by file:// ----------------------------------------
 
 

@@ -13,11 +13,6 @@ REASON = "No labelled data for a baseline yet"
 FUTURE, PAST = "2999-12-31", "2001-01-31"  # far enough from today that the tests never rot
 
 
-@pytest.fixture(autouse=True)
-def _no_step_summary(monkeypatch):
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     return make_model_repo(tmp_path / "repo")
