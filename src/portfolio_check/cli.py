@@ -266,7 +266,11 @@ def _write_batch(output_dir: str, pairs: list[Any], failures: list[Any], checkli
         below += [f"{candidate}: {v.checklist.id} {v.score:g}" for v in verdicts
                   if fail_under is not None and v.score < fail_under]
     role_ids = [v.checklist.id for v in rows[0][3]] if rows else []
-    lines = ["# Portfolio reports", "", f"{len(rows)} candidate(s), {len(pairs)} repositor(ies) scanned"
+    def count(n: int, one: str, many: str) -> str:
+        return f"{n} {one if n == 1 else many}"
+
+    lines = ["# Portfolio reports", "", count(len(rows), "candidate", "candidates") + ", "
+             + count(len(pairs), "repository", "repositories") + " scanned"
              + (f", {len(failures)} failed" if failures else "") + ".", "",
              "| Candidate | Repositories | " + " | ".join(role_ids) + " | Closest role |",
              "|---|---|" + "---:|" * len(role_ids) + "---|"]
