@@ -98,4 +98,4 @@ def test_pre_commit_hook_scans_the_whole_repository_every_time():
     assert keys["language"] == "python"
     assert keys["entry"].split()[0] == "portfolio-check"
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert re.search(r'^portfolio-check = "portfolio_check\.cli:main"', pyproject, flags=re.M)
+    assert re.search(r'^portfolio-check = "portfolio_check\.cli:(?:main|run)"', pyproject, flags=re.M)

@@ -1,6 +1,6 @@
 """``python -m portfolio_check``."""
 
-from portfolio_check.cli import main
+from portfolio_check.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

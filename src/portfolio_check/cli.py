@@ -34,11 +34,26 @@ def _size(value: str) -> int:
     num = v[:-1] if v[-1:] in units else v
     try:
         n = int(float(num) * mult)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise click.BadParameter(f"{value!r} is not a size (e.g. 1048576, 512k, 2M)") from None
     if n <= 0:
         raise click.BadParameter("must be positive")
     return n
+
+
+def run() -> None:
+    """The console script: ``main`` with a last resort that keeps the documented exit codes."""
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("portfolio-check: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug, most likely met on unusual input: one line, not a traceback
+        click.echo(f"portfolio-check: error: unexpected {type(exc).__name__}: {exc} "
+                   "(please report this with the command you ran)", err=True)
+        sys.exit(EXIT_INPUT)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -119,7 +134,10 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
         _fail(str(exc))
     if not targets:
         targets = [Target(".")]
-    cfg = _config(config_file, targets[0].source if not looks_remote(targets[0].source) else None)
+    # a repository's own settings (waivers included) apply only when that one local repository is scanned: in a
+    # batch or for a URL, the reviewer's --config decides, never a scanned repository
+    own = len(targets) == 1 and not manifest_file and not output_dir and not looks_remote(targets[0].source)
+    cfg = _config(config_file, targets[0].source if own else None)
     # a bad value is blamed on where it came from: the flag, or the configuration file and key
     roles_from = "--role" if roles else f"{cfg.source}: roles"
     roles = roles or cfg.roles
@@ -240,13 +258,18 @@ def _write_batch(output_dir: str, pairs: list[Any], failures: list[Any], checkli
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         _fail(f"{output_dir}: cannot create ({exc.strerror or exc})")
-    groups: dict[str, list[Any]] = {}
+    # a named candidate gathers their repositories; without a name, each repository stands alone (two folders
+    # both called "app" are two candidates, not one)
+    groups: dict[tuple[str, str], list[Any]] = {}
     for target, result in pairs:
-        groups.setdefault(target.candidate or result.name, []).append(result)
+        key = ("candidate", target.candidate) if target.candidate else ("source", target.source)
+        groups.setdefault(key, []).append(result)
+    names = [k[1] if k[0] == "candidate" else v[0].name for k, v in groups.items()]
+    names = [n if names.count(n) == 1 else f"{n} ({v[0].path})" for n, v in zip(names, groups.values(), strict=True)]
     rows = []
     below = []
-    used: set[str] = set()
-    for candidate, results in groups.items():
+    used: set[str] = {"index"}  # index.md is the overview
+    for candidate, results in zip(names, groups.values(), strict=True):
         results = unique_names(results)
         verdicts = judge(checklists, results, roles=roles, waivers=waivers)
         slug = _slug(candidate)

@@ -57,12 +57,16 @@ def load_old(path: str) -> dict[str, Any]:
     return data
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def compare(old: dict[str, Any], source: str, repos: list[RepoResult], verdicts: list[RoleVerdict]) -> Comparison:
-    old_roles = {r.get("id"): r for r in old.get("roles", []) if isinstance(r, dict)}
+    old_roles = {r.get("id"): r for r in _list(old.get("roles")) if isinstance(r, dict)}
     roles = []
     for rv in verdicts:
         prev = old_roles.get(rv.checklist.id)
-        prev_items = {i.get("id"): i.get("status") for i in (prev or {}).get("items", []) if isinstance(i, dict)}
+        prev_items = {i.get("id"): i.get("status") for i in _list((prev or {}).get("items")) if isinstance(i, dict)}
         up: list[Change] = []
         down: list[Change] = []
         for v in rv.items:
@@ -75,9 +79,10 @@ def compare(old: dict[str, Any], source: str, repos: list[RepoResult], verdicts:
         roles.append(RoleChange(rv.checklist.id, float(old_score) if isinstance(old_score, int | float) else None,
                                 rv.score, tuple(up), tuple(down)))
     old_ev = {}
-    for r in old.get("repos", []):
-        for e in r.get("evidence", []) if isinstance(r, dict) else []:
-            old_ev[(r.get("name"), e.get("id"))] = e.get("status")
+    for r in _list(old.get("repos")):
+        for e in _list(r.get("evidence")) if isinstance(r, dict) else []:
+            if isinstance(e, dict):
+                old_ev[(r.get("name"), e.get("id"))] = e.get("status")
     changes = []
     for repo in repos:
         for f in repo.evidence:

@@ -45,7 +45,8 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def parse_config(data: dict[str, Any], source: str, prefix: str) -> Config:
+def parse_config(data: dict[str, Any], source: str, prefix: str, contained: bool = False) -> Config:
+    """Validate and build a configuration; ``contained``: its checklist paths must stay inside its folder."""
     import jsonschema
 
     from portfolio_check.checklists import _explain
@@ -56,6 +57,12 @@ def parse_config(data: dict[str, Any], source: str, prefix: str) -> Config:
     if errors:
         raise ConfigError("\n".join(f"{source}: {_explain(e, prefix)}" for e in errors))
     base = Path(source).parent
+    if contained:
+        top = base.resolve()
+        for i, c in enumerate(data.get("checklists", ())):
+            if not (base / c).resolve().is_relative_to(top):
+                where = ".".join(x for x in (prefix, f"checklists[{i}]") if x)
+                raise ConfigError(f"{source}: {where}: {c!r} is outside the repository")
     roles = tuple(data.get("roles", ())) + ((data["role"],) if "role" in data else ())
     waivers = []
     for i, w in enumerate(data.get("waivers", [])):
@@ -91,8 +98,9 @@ def load_config_file(path: str | Path) -> Config:
         raise ConfigError(f"{path}: no such file")
     data = _read_toml(p)
     if p.name == "pyproject.toml" or "tool" in data:
-        table = data.get("tool", {}).get("portfolio-check")
-        if table is None:
+        tool = data.get("tool")
+        table = tool.get("portfolio-check") if isinstance(tool, dict) else None
+        if not isinstance(table, dict):
             raise ConfigError(f"{path}: has no [tool.portfolio-check] table")
         return parse_config(table, str(path), "tool.portfolio-check")
     return parse_config(data, str(path), "")
@@ -103,7 +111,7 @@ def find_config(root: str | Path) -> Config:
     r = Path(root)
     own = r / CONFIG_FILE
     if own.is_file():
-        return parse_config(_read_toml(own), str(own), "")
+        return parse_config(_read_toml(own), str(own), "", contained=True)
     py = r / "pyproject.toml"
     if py.is_file():
         try:
@@ -112,5 +120,5 @@ def find_config(root: str | Path) -> Config:
             return Config()  # the scan reports a malformed pyproject.toml as a warning
         table = data.get("tool", {}).get("portfolio-check") if isinstance(data.get("tool"), dict) else None
         if isinstance(table, dict):
-            return parse_config(table, str(py), "tool.portfolio-check")
+            return parse_config(table, str(py), "tool.portfolio-check", contained=True)
     return Config()

@@ -77,6 +77,21 @@ def _excluded_by_glob(rel: str, globs: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, g) or fnmatch.fnmatchcase(rel, g) for g in globs)
 
 
+def safe_git_env() -> dict[str, str]:
+    """Environment for every git command run on a scanned repository.
+
+    Command-line configuration outranks the repository's own ``.git/config``, so a scanned repository cannot make
+    git run a program of its choosing (``core.fsmonitor``, hooks, the ``ext`` transport) or prompt for anything.
+    """
+    settings = {"core.fsmonitor": "false", "core.hooksPath": os.devnull, "protocol.ext.allow": "never",
+                "core.untrackedCache": "false", "credential.helper": ""}
+    env = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "GIT_CONFIG_COUNT": str(len(settings))}
+    for i, (key, value) in enumerate(settings.items()):
+        env[f"GIT_CONFIG_KEY_{i}"] = key
+        env[f"GIT_CONFIG_VALUE_{i}"] = value
+    return env
+
+
 def git_file_list(root: Path) -> list[str] | None:
     """Paths git tracks plus untracked, non-ignored ones, relative to ``root``; None when not a work tree."""
     if not (root / ".git").exists() and not _inside_work_tree(root):
@@ -87,6 +102,7 @@ def git_file_list(root: Path) -> list[str] | None:
         repo = git.Repo(root, search_parent_directories=True)
         if repo.bare:
             return None
+        repo.git.update_environment(**safe_git_env())
         out = repo.git.ls_files("-z", "--cached", "--others", "--exclude-standard", "--", ".")
     except Exception:  # not a work tree, git missing, unreadable index: fall back to walking
         return None
@@ -150,12 +166,19 @@ def list_files(
     root = root.resolve()
     extra = tuple(extra_excludes)
     listed = git_file_list(root)
+    if listed == []:  # git has nothing to say (e.g. a parent repository ignores this folder): walk it instead
+        listed = None
     is_git = listed is not None
     candidates: Iterable[str] = listed if listed is not None else _walk(root, skipped)
     venv_cache: dict[str, bool] = {}
     entries: list[FileEntry] = []
     root_str = str(root) + os.sep
     for rel in candidates:
+        try:
+            rel.encode("utf-8")
+        except UnicodeEncodeError:  # a name that is not UTF-8 cannot be reported faithfully in JSON or markdown
+            skipped.add("name not UTF-8", rel.encode("utf-8", "backslashreplace").decode("ascii", "replace"))
+            continue
         parts = rel.split("/")
         if any(_excluded_dir(p) for p in parts[:-1]):
             skipped.add("excluded folder", rel)
@@ -174,16 +197,19 @@ def list_files(
             st = full.lstat()
         except OSError:
             continue  # listed by git but deleted from the work tree
+        # the file, or any folder above it, may be a link: only what really lies under the root is read
+        real = os.path.realpath(full)
+        if not real.startswith(root_str):
+            skipped.add("symlink leaving the repository", rel)
+            continue
         if stat.S_ISLNK(st.st_mode):
-            real = os.path.realpath(full)
-            if not real.startswith(root_str):
-                skipped.add("symlink leaving the repository", rel)
-                continue
             try:
                 st = Path(real).stat()
             except OSError:
                 continue
         if not stat.S_ISREG(st.st_mode):
+            if is_git and stat.S_ISDIR(st.st_mode):  # a gitlink: a submodule, a repository of its own
+                skipped.add("submodule not scanned", rel)
             continue
         if extra and any(fnmatch.fnmatchcase(rel, g.rstrip("/") + "/*") for g in extra):
             skipped.add("excluded file", rel)

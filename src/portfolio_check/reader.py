@@ -7,6 +7,7 @@ manifests as TOML/JSON/INI/text. The file's text is dropped when this returns; o
 from __future__ import annotations
 
 import ast
+import bisect
 import configparser
 import json
 import re
@@ -128,6 +129,24 @@ def _scan(ff: FileFacts, matcher: RoleMatcher, text: str, role: str, line_of: An
 _IMPORT_STMT = re.compile(r"^[ \t]*(?:from[ \t]+\.*[\w.]*[ \t]+import\b|import[ \t]+\w)", re.MULTILINE)
 
 
+def _triple_quoted_spans(source: str) -> list[tuple[int, int]]:
+    """(start, end) of triple-quoted strings, found by pairing the quotes in order (a cheap stand-in for tokenize)."""
+    spans: list[tuple[int, int]] = []
+    pos, n = 0, len(source)
+    while pos < n:
+        a, b = source.find('"""', pos), source.find("'''", pos)
+        opens = [x for x in (a, b) if x >= 0]
+        if not opens:
+            break
+        start = min(opens)
+        quote = source[start : start + 3]
+        close = source.find(quote, start + 3)
+        end = n if close < 0 else close + 3
+        spans.append((start, end))
+        pos = end
+    return spans
+
+
 def _python_imports(ff: FileFacts, source: str, role: str, line_of: Any = None) -> bool:
     """Record import statements, each parsed with ``ast``; False when one that looks like an import does not parse.
 
@@ -136,8 +155,13 @@ def _python_imports(ff: FileFacts, source: str, role: str, line_of: Any = None) 
     """
     ok = True
     counter = _LineCounter(source)
+    strings = _triple_quoted_spans(source) if ('"""' in source or "'''" in source) else []
+    starts = [a for a, _ in strings]
     for m in _IMPORT_STMT.finditer(source):
         start = m.start()
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and start < strings[i][1]:  # "import x" in a docstring is a mention, not a use
+            continue
         end = source.find("\n", start)
         end = len(source) if end < 0 else end
         stmt = source[start:end]
@@ -244,7 +268,11 @@ class Reader:
         if text.startswith("\ufeff"):
             text = text[1:]
         ff.lines = text.count("\n") + 1
-        getattr(self, f"_read_{kind}")(ff, text)
+        try:
+            getattr(self, f"_read_{kind}")(ff, text)
+        except Exception as exc:  # one odd file never ends a scan: it becomes "could not tell"
+            ff.warnings.append(f"{rel}: could not be read ({type(exc).__name__}: {str(exc)[:80]}); its evidence is "
+                               "unknown")
         return ff
 
     # --- one method per kind of file -------------------------------------------------------------------
@@ -387,7 +415,7 @@ class Reader:
                 ))
             else:
                 _req_lines(ff, text, text)
-        except (tomlread.TOMLDecodeError, ValueError, configparser.Error) as exc:
+        except (tomlread.TOMLDecodeError, ValueError, TypeError, AttributeError, configparser.Error) as exc:
             ff.warnings.append(
                 f"{ff.rel}: could not be parsed ({str(exc).splitlines()[0][:100]}); dependencies in it unknown"
             )
@@ -427,11 +455,21 @@ def _between(text: str, start: str, end: str) -> str:
 
 
 def _add_dep(ff: FileFacts, text: str, name: str, eco: str, quoted: bool = False) -> None:
-    needle = f'"{name}"' if quoted else name
-    line = _find_line(text, needle)
-    if line is None:
-        line = _find_line(text.lower(), name.lower())
-    ff.deps.append((name, line, eco))
+    ff.deps.append((name, _dep_line(text, name, quoted), eco))
+
+
+def _dep_line(text: str, name: str, quoted: bool) -> int | None:
+    """The line naming a dependency: a JSON key, the start of a requirement line, a quoted spec, or the bare name,
+    always as a whole name (``prometheus-client`` is not ``prometheus-client-extra``)."""
+    n = re.escape(name)
+    end = r"(?![\w.-])"
+    forms = ([rf'"{n}"\s*:'] if quoted else []) + [
+        rf"(?im)^[ \t]*(?:-[ \t]*)?[\"']?{n}{end}", rf"(?i)[\"']{n}{end}", rf"(?i)(?<![\w.-]){n}{end}"]
+    for form in forms:
+        m = re.search(form, text)
+        if m is not None:
+            return text.count("\n", 0, m.start()) + 1
+    return None
 
 
 def _req_lines(ff: FileFacts, text: str, block: str) -> None:

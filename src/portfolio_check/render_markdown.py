@@ -33,13 +33,24 @@ def code(text: str, in_table: bool = False) -> str:
     return f"{fence}{pad}{t}{pad}{fence}"
 
 
+_FORGE = re.compile(r"^https://(?:www\.)?(github\.com|gitlab\.com)/([^/\s]+/[^/\s]+?)(?:\.git)?/?$")
+
+
 def link(repo: RepoResult, loc: Location) -> str:
-    """A relative link to a line, so it opens on GitHub from where the scan ran."""
+    """A link to a line: relative for a local folder (it opens on GitHub from where the scan ran), a blob link at
+    the scanned commit for a GitHub or GitLab URL, plain text for other URLs."""
     base = repo.path.rstrip("/")
+    label = f"{loc.path}:{loc.line}" if loc.line else loc.path
+    if "://" in base or base.startswith("git@"):
+        forge = _FORGE.match(base)
+        if forge is None or repo.commit is None:
+            return code(label)
+        sep = "/-/blob/" if forge.group(1) == "gitlab.com" else "/blob/"
+        url = f"https://{forge.group(1)}/{forge.group(2)}{sep}{repo.commit}/" + quote(loc.path, safe="/-_.~")
+        return f"[{esc(label)}]({url}{f'#L{loc.line}' if loc.line else ''})"
     rel = loc.path if base in ("", ".") or base.startswith("/") else f"{base}/{loc.path}"
     rel = rel.removeprefix("./")
     target = quote(rel, safe="/-_.~") + (f"#L{loc.line}" if loc.line else "")
-    label = f"{loc.path}:{loc.line}" if loc.line else loc.path
     return f"[{esc(label)}]({target})"
 
 
@@ -85,14 +96,15 @@ def _role_gaps(rv: RoleVerdict, repos: dict[str, RepoResult]) -> list[str]:
     if not gaps:
         out += ["Every item is met. 🎉", ""]
     for n, v in enumerate(gaps, start=1):
+        pad = " " * len(f"{n}. ")  # sub-items align with the item's text, so "10." keeps them nested
         out.append(f"{n}. **{esc(v.item.title)}** — {_ITEM[v.status]}, +{v.gain:g} points if met")
-        out.append(f"   - Why it matters: {esc(v.item.source.claim)} (source: {code(v.item.source.file)})")
-        out.append(f"   - What to add: {esc(v.item.advice)}")
+        out.append(f"{pad}- Why it matters: {esc(v.item.source.claim)} (source: {code(v.item.source.file)})")
+        out.append(f"{pad}- What to add: {esc(v.item.advice)}")
         found = _found_line(v, repos)
         if found:
-            out.append(f"   - Found so far: {found}")
+            out.append(f"{pad}- Found so far: {found}")
         if v.note:
-            out.append(f"   - Note: {esc(v.note)}")
+            out.append(f"{pad}- Note: {esc(v.note)}")
     waived = [v for v in rv.items if v.status == "waived"]
     for v in waived:
         assert v.waiver is not None

@@ -47,7 +47,10 @@ def head_commit(root: Path, is_git: bool) -> str | None:
     try:
         import git
 
+        from portfolio_check.inventory import safe_git_env
+
         repo = git.Repo(root, search_parent_directories=True)
+        repo.git.update_environment(**safe_git_env())
         return str(repo.head.commit.hexsha)
     except Exception:  # no commits yet, detached oddities, git missing
         return None
@@ -86,6 +89,14 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
     if large:
         warnings.append(f"{large} file(s) over the {opts.max_file_size} byte limit not read, e.g. "
                         + ", ".join(skipped.examples["over the size limit"]) + " (raise --max-file-size to read them)")
+    odd = skipped.counts.get("name not UTF-8", 0)
+    if odd:
+        warnings.append(f"{odd} file(s) whose names are not UTF-8 skipped, e.g. "
+                        + ", ".join(skipped.examples["name not UTF-8"]))
+    subs = skipped.counts.get("submodule not scanned", 0)
+    if subs:
+        warnings.append(f"{subs} submodule(s) not scanned (scan each one as a repository of its own), e.g. "
+                        + ", ".join(skipped.examples["submodule not scanned"]))
     outside = skipped.counts.get("symlink leaving the repository", 0)
     if outside:
         warnings.append(f"{outside} symlink(s) leaving the repository skipped, e.g. "

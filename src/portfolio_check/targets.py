@@ -8,7 +8,6 @@ transport off.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from portfolio_check import tomlread
+from portfolio_check.inventory import safe_git_env
 from portfolio_check.model import RepoResult
 from portfolio_check.scan import InputError, ScanOptions, scan_repo
 
@@ -91,15 +91,10 @@ def repo_name(url: str) -> str:
 
 
 def _git_env() -> dict[str, str]:
-    return {
-        "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "",
-        "GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new",
-        "GIT_ALLOW_PROTOCOL": "https:ssh:file",
-        "GIT_CONFIG_COUNT": "3",
-        "GIT_CONFIG_KEY_0": "protocol.ext.allow", "GIT_CONFIG_VALUE_0": "never",
-        "GIT_CONFIG_KEY_1": "credential.helper", "GIT_CONFIG_VALUE_1": "",
-        "GIT_CONFIG_KEY_2": "core.hooksPath", "GIT_CONFIG_VALUE_2": os.devnull,
-    }
+    env = safe_git_env()
+    env.update({"GIT_ASKPASS": "", "SSH_ASKPASS": "", "GIT_ALLOW_PROTOCOL": "https:ssh:file",
+                "GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new"})
+    return env
 
 
 @contextmanager

@@ -5,7 +5,7 @@ The score, defined here and only here (the README documents it):
 * an item is ``met`` when its evidence reaches the item's level (``any``: the best listed kind; ``all``: every
   listed kind), ``partial`` when some of it is present but not at that level, ``gap`` otherwise; evidence is the
   best found in any repository, or only in repositories playing the item's ``artifact`` when it names one;
-* credit: met 1, partial 0.5, gap 0; a waived item leaves both sums;
+* credit: met 1, partial 0.5, gap 0; a waived item leaves both sums (a role with every item waived scores 0);
 * score = 100 × Σ(weight × credit) / Σ(weight), minus the checklist's ``notebook_only_penalty`` when the
   portfolio's training code lives only in notebooks; clamped to 0..100, rounded to one decimal;
 * an item's ``gain`` is the score it would add if met, so gaps are ordered by what closes the most score.
@@ -115,7 +115,9 @@ def judge_role(checklist: Checklist, repos: list[RepoResult], waivers: dict[str,
         raw.append((item, status, found, note, waiver))
     total = sum(i.weight for i, s, *_ in raw if s != "waived")
     earned = sum(i.weight * CREDIT[s] for i, s, *_ in raw if s != "waived")
-    score = 100.0 * earned / total if total else 100.0
+    score = 100.0 * earned / total if total else 0.0
+    if not total:
+        notes.append("every item is waived: nothing is left to score")
     if checklist.notebook_only_penalty and _notebook_only_portfolio(repos):
         score -= checklist.notebook_only_penalty
         notes.append(f"-{checklist.notebook_only_penalty:g}: the training code is only in notebooks; "
