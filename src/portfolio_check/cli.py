@@ -239,116 +239,32 @@ def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waive
     return [f"{v.checklist.id} {v.score:g}" for v in verdicts if fail_under is not None and v.score < fail_under]
 
 
-def _slug(text: str) -> str:
-    import re
-
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "candidate"
-
-
 def _write_batch(output_dir: str, pairs: list[Any], failures: list[Any], checklists: Any, roles: tuple[str, ...],
                  waivers: dict[str, Any], fail_under: float | None) -> list[str]:
-    """One report per candidate (or per repository without candidate names), plus index.md."""
-    from portfolio_check.render_markdown import esc
-    from portfolio_check.report import portfolio_dict, report_dict, roles_dict, to_json
+    """One report per candidate plus index.md; returns the candidates' roles below the threshold."""
+    from portfolio_check.output import group_by_candidate, write_batch
     from portfolio_check.scan import unique_names
-    from portfolio_check.verdict import closest_role, judge
+    from portfolio_check.verdict import judge
 
-    out = Path(output_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        _fail(f"{output_dir}: cannot create ({exc.strerror or exc})")
-    # a named candidate gathers their repositories; without a name, each repository stands alone (two folders
-    # both called "app" are two candidates, not one)
-    groups: dict[tuple[str, str], list[Any]] = {}
-    for target, result in pairs:
-        key = ("candidate", target.candidate) if target.candidate else ("source", target.source)
-        groups.setdefault(key, []).append(result)
-    names = [k[1] if k[0] == "candidate" else v[0].name for k, v in groups.items()]
-    names = [n if names.count(n) == 1 else f"{n} ({v[0].path})" for n, v in zip(names, groups.values(), strict=True)]
-    rows = []
-    below = []
-    used: set[str] = {"index"}  # index.md is the overview
-    for candidate, results in zip(names, groups.values(), strict=True):
+    candidates = []
+    for name, results in group_by_candidate(pairs):
         results = unique_names(results)
-        verdicts = judge(checklists, results, roles=roles, waivers=waivers)
-        slug = _slug(candidate)
-        while slug in used:
-            slug += "-2"
-        used.add(slug)
-        md = _render(results, verdicts, "markdown", colour=False, all_roles=not roles)
-        js = to_json(report_dict(results, {"roles": roles_dict(verdicts), "portfolio": portfolio_dict(results,
-                                                                                                       verdicts)}))
-        try:
-            (out / f"{slug}.md").write_text(md, encoding="utf-8")
-            (out / f"{slug}.json").write_text(js, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"{output_dir}: cannot write ({exc.strerror or exc})")
-        best = closest_role(verdicts)
-        rows.append((candidate, slug, results, verdicts, best))
-        below += [f"{candidate}: {v.checklist.id} {v.score:g}" for v in verdicts
-                  if fail_under is not None and v.score < fail_under]
-    role_ids = [v.checklist.id for v in rows[0][3]] if rows else []
-    def count(n: int, one: str, many: str) -> str:
-        return f"{n} {one if n == 1 else many}"
-
-    lines = ["# Portfolio reports", "", count(len(rows), "candidate", "candidates") + ", "
-             + count(len(pairs), "repository", "repositories") + " scanned"
-             + (f", {len(failures)} failed" if failures else "") + ".", "",
-             "| Candidate | Repositories | " + " | ".join(role_ids) + " | Closest role |",
-             "|---|---|" + "---:|" * len(role_ids) + "---|"]
-    for candidate, slug, results, verdicts, best in rows:
-        scores = " | ".join(f"{v.score:g}" for v in verdicts)
-        lines.append(f"| [{esc(candidate)}]({slug}.md) | {', '.join(esc(r.name) for r in results)} | {scores} | "
-                     f"{best or '—'} |")
-    if failures:
-        lines += ["", "## Not scanned", ""] + [f"- {esc(f.source)}: {esc(f.reason)}" for f in failures]
-    (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    click.echo(f"wrote {len(rows)} report(s) and {out / 'index.md'}", err=True)
-    return below
+        candidates.append((name, results, judge(checklists, results, roles=roles, waivers=waivers)))
+    try:
+        reports = write_batch(Path(output_dir), candidates, failures, all_roles=not roles)
+    except OSError as exc:
+        _fail(f"{output_dir}: cannot write the reports ({exc.strerror or exc})")
+    click.echo(f"wrote {len(reports)} report(s) and {Path(output_dir) / 'index.md'}", err=True)
+    return [f"{r.name}: {v.checklist.id} {v.score:g}" for r in reports for v in r.verdicts
+            if fail_under is not None and v.score < fail_under]
 
 
 def _render(results: list[Any], verdicts: list[Any], fmt: str, colour: bool, all_roles: bool,
             fail_under: float | None = None, comparison: Any = None) -> str:
-    if fmt == "json":
-        from portfolio_check.report import portfolio_dict, report_dict, roles_dict, to_json
+    from portfolio_check.output import render
 
-        extra: dict[str, Any] = {"roles": roles_dict(verdicts), "portfolio": portfolio_dict(results, verdicts)}
-        if comparison is not None:
-            from portfolio_check.compare import comparison_dict
-
-            extra["comparison"] = comparison_dict(comparison)
-        return to_json(report_dict(results, extra))
-    if fmt == "github":
-        from portfolio_check.ci_outputs import github_annotations
-
-        return github_annotations(results, verdicts, fail_under)
-    if fmt == "badge":
-        from portfolio_check.ci_outputs import badge
-
-        return badge(verdicts, None if all_roles else verdicts[0].checklist.id if verdicts else None)
-    progress = None
-    if comparison is not None:
-        from portfolio_check.compare import summary_lines
-
-        progress = summary_lines(comparison)
-    titles = _titles()
-    if fmt == "markdown":
-        from portfolio_check.render_markdown import render as render_md
-
-        return render_md(results, verdicts, titles, all_roles=all_roles, progress=progress)
-    from portfolio_check.render_text import render
-
-    text = render(results, verdicts, colour=colour)
-    if progress:
-        text += "\nSince the earlier report:\n" + "".join(f"  {line}\n" for line in progress)
-    return text
-
-
-def _titles() -> dict[str, str]:
-    from portfolio_check.rules import bundled_rules
-
-    return {k.id: k.title for k in bundled_rules().evidence}
+    return render(results, verdicts, fmt, colour=colour, all_roles=all_roles, fail_under=fail_under,
+                  comparison=comparison)
 
 
 def _emit(text: str, output: str | None) -> None:

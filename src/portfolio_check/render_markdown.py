@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import quote
 
 from portfolio_check import __version__
@@ -169,3 +170,24 @@ def _next_steps(verdicts: list[RoleVerdict], all_roles: bool) -> list[str]:
             out.append(f"- [ ] {esc(v.item.title)}: {esc(v.item.advice)}")
         out.append("")
     return out
+
+
+def render_index(reports: list[Any], failures: list[Any]) -> str:
+    """The overview page of a batch: one row per candidate with the score of each role."""
+    def count(n: int, one: str, many: str) -> str:
+        return f"{n} {one if n == 1 else many}"
+
+    n_repos = sum(len(r.results) for r in reports)
+    role_ids = [v.checklist.id for v in reports[0].verdicts] if reports else []
+    lines = ["# Portfolio reports", "",
+             count(len(reports), "candidate", "candidates") + ", " + count(n_repos, "repository", "repositories")
+             + " scanned" + (f", {len(failures)} failed" if failures else "") + ".", "",
+             "| Candidate | Repositories | " + " | ".join(role_ids) + " | Closest role |",
+             "|---|---|" + "---:|" * len(role_ids) + "---|"]
+    for r in reports:
+        scores = " | ".join(f"{v.score:g}" for v in r.verdicts)
+        lines.append(f"| [{esc(r.name)}]({quote(r.slug, safe='-_.~')}.md) | "
+                     f"{', '.join(esc(x.name) for x in r.results)} | {scores} | {r.closest or '—'} |")
+    if failures:
+        lines += ["", "## Not scanned", ""] + [f"- {esc(f.source)}: {esc(f.reason)}" for f in failures]
+    return "\n".join(lines) + "\n"
