@@ -87,6 +87,8 @@ class RepoFacts:
     def finish(self) -> None:
         """Dependencies listed but never imported raise ``<tag>@listed``."""
         for name, path, line, eco in self.deps:
+            if eco == "pypi-freeze":  # an environment dump lists what was installed, not what was chosen
+                continue
             libs = self.rules.library_for_npm(name) if eco == "npm" else self.rules.library_for_dist(name)
             for lib in libs:
                 if lib.tag not in self.used_library_tags:
