@@ -65,3 +65,26 @@ def test_a_configured_test_runner_without_tests_is_weak(tmp_path: Path) -> None:
     result = scan_repo(write(tmp_path, {"jest.config.ts": "export default { testEnvironment: 'jsdom' }\n",
                                         "app/page.tsx": "export default function Page() { return <main/> }\n"}))
     assert result.finding("tests_ci").status == "weak"
+
+
+def test_a_rag_ingest_route_alone_is_a_weak_data_pipeline(tmp_path: Path) -> None:
+    route = ("from fastapi import APIRouter, UploadFile\n\nrouter = APIRouter()\n\n\n@router.post('/ingest')\n"
+             "async def ingest_files(files: list[UploadFile]):\n    docs = [await f.read() for f in files]\n"
+             "    return {'chunks': len(docs)}\n")
+    result = scan_repo(write(tmp_path, {"api/ingest.py": route}))
+    assert result.finding("data_pipeline").status == "weak"
+
+
+def test_cleaning_code_is_still_a_strong_data_pipeline(tmp_path: Path) -> None:
+    prep = ("import pandas as pd\n\n\ndef clean_orders(df: pd.DataFrame) -> pd.DataFrame:\n"
+            "    df = df.drop_duplicates(subset='order_id')\n    return df.dropna(subset=['amount'])\n")
+    result = scan_repo(write(tmp_path, {"pipeline/clean.py": prep}))
+    assert result.finding("data_pipeline").status == "strong"
+
+
+def test_background_jobs_are_a_weak_data_pipeline(tmp_path: Path) -> None:
+    job = ('import { inngest } from "./client"\n\nexport const embed = inngest.createFunction(\n'
+           '  { id: "embed-docs" }, { event: "docs/uploaded" }, async ({ event }) => event.data)\n')
+    files = {"src/inngest/embed.ts": job, "src/inngest/client.ts": 'import { Inngest } from "inngest"\n'
+             'export const inngest = new Inngest({ id: "app" })\n'}
+    assert scan_repo(write(tmp_path, files)).finding("data_pipeline").status == "weak"
