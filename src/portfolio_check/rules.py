@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -71,15 +71,12 @@ class RoleMatcher:
     def __init__(self, patterns: list[Pattern]) -> None:
         from portfolio_check.anchors import Prefilter
 
-        self.entries: list[tuple[str, re.Pattern[str], bool]] = []  # (tag, regex, may span lines)
-        sources: list[str] = []
+        self.entries: list[tuple[str, str, bool]] = []  # (tag, regex source, may span lines)
         for pat in patterns:
             for rx in pat.regexes:
-                body = _scoped(rx, pat.ignore_case)
-                sources.append(body)
                 multi = "\\n" in rx.replace("[^\\n]", "") or "(?s" in rx or "\\s*\\n" in rx
-                self.entries.append((pat.tag, re.compile(body, re.MULTILINE), multi))
-        self.prefilter = Prefilter(sources)
+                self.entries.append((pat.tag, _scoped(rx, pat.ignore_case), multi))
+        self.prefilter = Prefilter(src for _, src, _ in self.entries)
 
     def find(self, text: str, skip: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, int]]:
         """(tag, offset of its first match) for every tag found in ``text``, in rule order."""
@@ -89,9 +86,10 @@ class RoleMatcher:
         cands = self.prefilter.candidates(text.lower(), ANCHOR_CAP)
         found: dict[str, int] = {}
         for i in sorted(cands):
-            tag, regex, multi = self.entries[i]
+            tag, source, multi = self.entries[i]
             if tag in found or tag in skip:
                 continue
+            regex = _compiled(source)
             m = search_near(regex, text, cands[i]) if aligned and not multi and cands[i] else regex.search(text)
             if m is not None:
                 found[tag] = m.start()
@@ -99,6 +97,12 @@ class RoleMatcher:
 
 
 ANCHOR_CAP = 64
+
+
+@cache
+def _compiled(source: str) -> re.Pattern[str]:
+    """Compile a pattern the first time a file may match it (most never run on a given repository)."""
+    return re.compile(source, re.MULTILINE)
 
 
 def search_near(regex: re.Pattern[str], text: str, anchors: list[int]) -> re.Match[str] | None:
