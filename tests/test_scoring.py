@@ -157,9 +157,11 @@ def test_rag_app_with_evals_scores_higher_as_ai_engineer_than_ml_engineer(repos,
     ai_items, ml_items = items_of(ai), items_of(ml)
     for met in ("ai-engineer.retrieval", "ai-engineer.tool-use", "ai-engineer.eval-suite", "ai-engineer.guardrails"):
         assert ai_items[met]["status"] == "met", met
-    for gap in ("ml-engineer.training", "ml-engineer.data-pipeline", "ml-engineer.drift-retraining",
-                "ml-engineer.error-analysis"):
+    for gap in ("ml-engineer.training", "ml-engineer.drift-retraining", "ml-engineer.error-analysis"):
         assert ml_items[gap]["status"] == "gap", gap
+    # building the retrieval index is a data path, but only a weak one (the bench's careful reading of
+    # chatbot-ui: "only the RAG upload path ... no cleaning, validation or orchestration")
+    assert ml_items["ml-engineer.data-pipeline"]["status"] == "partial"
 
 
 def test_model_project_scores_higher_as_ml_engineer_than_ai_engineer(repos, paths):
