@@ -32,7 +32,6 @@ MIN_ANCHOR = 2
 #: rarer literal of the same pattern can anchor it instead
 COMMON = frozenset({"def", "for", "class", "import", "from", "self", "return", "the", "and", "with", "not", "model",
                     "data", "def ", "in", "is", "to", "of", "if", "else", "print", "const", "let", "var"})
-_WORDLIKE = re.compile(r"^[\w ]+$")
 
 
 def _choose(cands: list[frozenset[str]]) -> frozenset[str] | None:
