@@ -88,3 +88,21 @@ def test_background_jobs_are_a_weak_data_pipeline(tmp_path: Path) -> None:
     files = {"src/inngest/embed.ts": job, "src/inngest/client.ts": 'import { Inngest } from "inngest"\n'
              'export const inngest = new Inngest({ id: "app" })\n'}
     assert scan_repo(write(tmp_path, files)).finding("data_pipeline").status == "weak"
+
+
+def test_eval_regression_in_ci_makes_tests_and_ci_strong(tmp_path: Path) -> None:
+    workflow = ("on: [pull_request]\njobs:\n  evals:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n      - run: pip install -r requirements.txt\n"
+                "      - run: python evals/run_evals.py --fail-under 0.85\n")
+    result = scan_repo(write(tmp_path, {".github/workflows/evals.yml": workflow,
+                                        "evals/run_evals.py": "print('scores')\n"}))
+    tests_ci = result.finding("tests_ci")
+    assert tests_ci.status == "strong"
+    assert "eval suite" in tests_ci.reason
+
+
+def test_installing_an_eval_tool_in_ci_is_not_running_it(tmp_path: Path) -> None:
+    workflow = ("on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: pip install deepeval ruff\n      - run: ruff check .\n")
+    result = scan_repo(write(tmp_path, {".github/workflows/lint.yml": workflow}))
+    assert result.finding("tests_ci").status == "weak"
