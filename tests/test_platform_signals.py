@@ -106,3 +106,13 @@ def test_installing_an_eval_tool_in_ci_is_not_running_it(tmp_path: Path) -> None
                 "      - run: pip install deepeval ruff\n      - run: ruff check .\n")
     result = scan_repo(write(tmp_path, {".github/workflows/lint.yml": workflow}))
     assert result.finding("tests_ci").status == "weak"
+
+
+def test_ai_assistant_instructions_are_not_the_authors_evidence(tmp_path: Path) -> None:
+    prompt = ("# Reviewer agent\n\nAlways add Prometheus monitoring, a drift detection report with Evidently,\n"
+              "and a postmortem.\n\n## Postmortem\n\n" + "Explain what went wrong and the fix. " * 20 + "\n")
+    files = {".github/agents/reviewer.md": prompt, ".specify/memory/constitution.md": prompt, "CLAUDE.md": prompt,
+             "app.py": "print('hi')\n"}
+    result = scan_repo(write(tmp_path, files))
+    for kind in ("monitoring", "drift_checks", "postmortem"):
+        assert result.finding(kind).status == "missing", kind

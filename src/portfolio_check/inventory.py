@@ -36,7 +36,11 @@ EXCLUDED_FILE_GLOBS = (
     "uv.lock", "Pipfile.lock", "*.lock", "bun.lockb",
 )
 #: folders of generated UI primitives copied in by a kit (shadcn/ui, Vercel ai-elements): not the author's work
-VENDORED_PATH_GLOBS = ("components/ui/*", "*/components/ui/*", "components/ai-elements/*", "*/components/ai-elements/*")
+VENDORED_PATH_GLOBS = ("components/ui/*", "*/components/ui/*", "components/ai-elements/*", "*/components/ai-elements/*",
+                       # instructions for AI coding assistants: prompts to a tool, not the author's docs or code
+                       ".github/agents/*", ".github/prompts/*", ".github/chatmodes/*", ".github/instructions/*",
+                       ".github/copilot-instructions.md", ".specify/*", ".cursor/*", ".claude/*", ".windsurf/*",
+                       ".continue/*", ".roo/*", ".clinerules*", ".cursorrules", "CLAUDE.md", "AGENTS.md", "GEMINI.md")
 
 
 #: notebooks carry their plots as base64 outputs, so they get a larger allowance than other text files
