@@ -120,7 +120,7 @@ def tree_bytes(root: Path) -> int:
 
 def union_pattern() -> str:
     """One POSIX ERE union of the rules: every library name and the literal words of every pattern."""
-    from portfolio_check.rules import load_rules_data
+    from portfolio_check.engine.rules import load_rules_data
 
     data = load_rules_data()
     words: set[str] = set()
@@ -145,7 +145,7 @@ def time_cmd(cmd: list[str], cwd: Path | None = None, repeat: int = 1) -> float:
 
 SCAN_SNIPPET = """
 import resource, sys, time
-from portfolio_check.scan import scan_repo
+from portfolio_check.engine.scan import scan_repo
 t = time.perf_counter()
 r = scan_repo(sys.argv[1])
 dt = time.perf_counter() - t

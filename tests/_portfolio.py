@@ -3,7 +3,7 @@
 The repositories are assembled from the building blocks in ``_repos.py``: an LLM RAG application with evals, a
 model project (data pipeline, training, error analysis, serving, monitoring, drift), a memo-only repository and a
 notebook-only training repository. ``expected_score`` recomputes a role's score from the checklist TOML and the
-scanned evidence, following the definition in ``portfolio_check/verdict.py``'s docstring, so a test compares the
+scanned evidence, following the definition in ``portfolio_check/judge/verdict.py``'s docstring, so a test compares the
 tool against the definition rather than against the tool's own earlier output.
 """
 

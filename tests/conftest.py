@@ -12,9 +12,9 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from portfolio_check.engine.rules import bundled_rules
+from portfolio_check.engine.scan import ScanOptions, scan_repo
 from portfolio_check.model import RepoResult
-from portfolio_check.rules import bundled_rules
-from portfolio_check.scan import ScanOptions, scan_repo
 
 STATUSES = ("missing", "weak", "strong")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from _ci import CUSTOM_ROLE, make_model_repo, report, role, run
 
-from portfolio_check.ci_outputs import write_step_summary
+from portfolio_check.render.ci_outputs import write_step_summary
 
 MIB = 1024 * 1024
 SHIELDS_COLOURS = {"brightgreen", "green", "yellowgreen", "yellow", "orange", "red", "blue", "lightgrey",

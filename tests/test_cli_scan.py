@@ -22,8 +22,8 @@ from _repos import (
 from click.testing import CliRunner
 
 from portfolio_check.cli import main
-from portfolio_check.rules import bundled_rules
-from portfolio_check.scan import scan_repo
+from portfolio_check.engine.rules import bundled_rules
+from portfolio_check.engine.scan import scan_repo
 
 IDS = bundled_rules().evidence_ids
 

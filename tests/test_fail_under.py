@@ -12,7 +12,7 @@ from _portfolio import MODEL_PROJECT, ROLES, build, checklist_data, expected_sco
 from click.testing import CliRunner
 
 from portfolio_check.cli import main
-from portfolio_check.scan import scan_repo
+from portfolio_check.engine.scan import scan_repo
 
 
 @pytest.fixture(scope="module")

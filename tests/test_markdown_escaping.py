@@ -17,7 +17,7 @@ from _repos import CHROMA_RAG, README_PLAIN, RETRY_CLIENT, TOOLS_AGENT, TRAIN_SC
 from click.testing import CliRunner
 
 from portfolio_check.cli import main
-from portfolio_check.render_markdown import code, esc
+from portfolio_check.render.markdown import code, esc
 
 ALLOWED_TAGS = {"<details>", "<summary>", "</summary>", "</details>"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from portfolio_check.scan import scan_repo
+from portfolio_check.engine.scan import scan_repo
 
 GRADIO_APP = 'import gradio as gr\n\ndemo = gr.Interface(fn=str.upper, inputs="text", outputs="text")\ndemo.launch()\n'
 

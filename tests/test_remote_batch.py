@@ -17,7 +17,7 @@ from _ci import BASELINE, MODEL, assert_input_error, evidence, make_model_repo, 
 from _repos import AUTHOR, TRAIN_SCRIPT, git_repo, write_tree
 
 from portfolio_check import targets
-from portfolio_check.scan import InputError
+from portfolio_check.engine.scan import InputError
 
 # --- a remote repository: a local bare repository reached by file:// ----------------------------------------
 

@@ -12,11 +12,11 @@ from _repos import CHROMA_RAG, TRAIN_SCRIPT, git_repo
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from portfolio_check.checklists import bundled_checklists
 from portfolio_check.cli import main
-from portfolio_check.report import portfolio_dict, report_dict, roles_dict, to_json
-from portfolio_check.scan import scan_repo
-from portfolio_check.verdict import Waiver, judge
+from portfolio_check.engine.scan import scan_repo
+from portfolio_check.judge.checklists import bundled_checklists
+from portfolio_check.judge.verdict import Waiver, judge
+from portfolio_check.render.report import portfolio_dict, report_dict, roles_dict, to_json
 
 EXAMPLES = sorted(p for p in (REPO_ROOT / "examples").iterdir() if p.is_dir())
 

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from portfolio_check.cli import main
-from portfolio_check.render_markdown import link
-from portfolio_check.scan import scan_repo
-from portfolio_check.verdict import Waiver, judge_role
+from portfolio_check.engine.scan import scan_repo
+from portfolio_check.judge.verdict import Waiver, judge_role
+from portfolio_check.render.markdown import link
 
 AUTHOR = git.Actor("Ada", "ada@example.com")
 
@@ -75,7 +75,7 @@ def test_a_repository_cannot_waive_its_own_gaps_in_a_batch(tmp_path: Path) -> No
 
 
 def test_a_role_with_every_item_waived_scores_zero(tmp_path: Path) -> None:
-    from portfolio_check.checklists import bundled_checklists
+    from portfolio_check.judge.checklists import bundled_checklists
 
     cl = next(c for c in bundled_checklists() if c.id == "swe-to-ai")
     result = scan_repo(_empty(tmp_path))

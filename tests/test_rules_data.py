@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from portfolio_check.rules import Rules, _scoped, load_rules_data
+from portfolio_check.engine.rules import Rules, _scoped, load_rules_data
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG_IDS = (

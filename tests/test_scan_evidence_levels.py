@@ -12,7 +12,7 @@ from _repos import (
 )
 from conftest import line_text
 
-from portfolio_check.rules import bundled_rules
+from portfolio_check.engine.rules import bundled_rules
 
 # the fixture table must hold a strong, a weak and a missing repository for each of the 16 kinds
 _LEVELS = {(k, lvl) for k, lvl, _, _ in EVIDENCE_CASES}

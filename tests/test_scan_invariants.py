@@ -14,9 +14,9 @@ import pytest
 from _repos import EVIDENCE_CASES, git_repo, notebook
 from conftest import assert_invariants, scan_checked
 
+from portfolio_check.engine.rules import bundled_rules
+from portfolio_check.engine.scan import scan_repo
 from portfolio_check.model import STATUS_RANK
-from portfolio_check.rules import bundled_rules
-from portfolio_check.scan import scan_repo
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

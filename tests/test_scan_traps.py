@@ -22,7 +22,7 @@ from _repos import (
 )
 from conftest import all_location_paths, line_text, non_missing
 
-from portfolio_check.inventory import list_files
+from portfolio_check.engine.inventory import list_files
 
 # --- listed but never used, and prose only ------------------------------------------------------------------
 

@@ -26,11 +26,11 @@ from _portfolio import (
 )
 from click.testing import CliRunner
 
-from portfolio_check.checklists import bundled_checklists, parse_checklist
 from portfolio_check.cli import main
-from portfolio_check.rules import bundled_rules
-from portfolio_check.scan import scan_repo
-from portfolio_check.verdict import Waiver, judge, judge_role
+from portfolio_check.engine.rules import bundled_rules
+from portfolio_check.engine.scan import scan_repo
+from portfolio_check.judge.checklists import bundled_checklists, parse_checklist
+from portfolio_check.judge.verdict import Waiver, judge, judge_role
 
 # A small custom checklist whose arithmetic is easy by hand. On MODEL_PROJECT (serving strong, latency_cost weak,
 # retrieval missing):
@@ -298,7 +298,7 @@ def test_waiving_a_met_item_does_not_lower_the_score(paths):
 
 
 def test_waived_item_is_listed_in_the_markdown_report(paths):
-    from portfolio_check.render_markdown import render
+    from portfolio_check.render.markdown import render
 
     repo = scan_repo(paths["ml"])
     waiver = Waiver("hand.d", "no retrieval in a churn model", date(2030, 1, 1))

@@ -12,8 +12,8 @@ from _portfolio import AI_APP, MEMO_REPO, MODEL_PROJECT, ROLES, build, checklist
 from click.testing import CliRunner
 
 from portfolio_check.cli import main
-from portfolio_check.rules import bundled_rules
-from portfolio_check.scan import scan_repo
+from portfolio_check.engine.rules import bundled_rules
+from portfolio_check.engine.scan import scan_repo
 
 ANSI = re.compile(r"\x1b\[")
 

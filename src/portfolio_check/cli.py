@@ -14,8 +14,8 @@ import click
 from portfolio_check import __version__
 
 if TYPE_CHECKING:
-    from portfolio_check.checklists import Checklist
     from portfolio_check.config import Config
+    from portfolio_check.judge.checklists import Checklist
 
 EXIT_OK, EXIT_BELOW, EXIT_INPUT = 0, 1, 2
 FORMATS = ["text", "json", "markdown", "github", "badge"]
@@ -70,8 +70,8 @@ def main() -> None:
 
 
 def _checklists(extra: tuple[str, ...]) -> tuple[Checklist, ...]:
-    from portfolio_check.checklists import ChecklistError, bundled_checklists, load_checklist
-    from portfolio_check.rules import bundled_rules
+    from portfolio_check.engine.rules import bundled_rules
+    from portfolio_check.judge.checklists import ChecklistError, bundled_checklists, load_checklist
 
     lists = list(bundled_checklists())
     known = bundled_rules().evidence_ids
@@ -122,7 +122,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     """
     import os
 
-    from portfolio_check.scan import InputError, ScanOptions
+    from portfolio_check.engine.scan import InputError, ScanOptions
     from portfolio_check.targets import Failure, Target, load_manifest, looks_remote, scan_targets
 
     try:
@@ -215,9 +215,9 @@ def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waive
     """One portfolio: every repository judged together. Returns the roles below the threshold."""
     import os
 
-    from portfolio_check.ci_outputs import write_step_summary
-    from portfolio_check.scan import unique_names
-    from portfolio_check.verdict import judge
+    from portfolio_check.engine.scan import unique_names
+    from portfolio_check.judge.verdict import judge
+    from portfolio_check.render.ci_outputs import write_step_summary
 
     results = unique_names([r for _, r in pairs])
     verdicts = judge(checklists, results, roles=roles, waivers=waivers)
@@ -242,9 +242,9 @@ def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waive
 def _write_batch(output_dir: str, pairs: list[Any], failures: list[Any], checklists: Any, roles: tuple[str, ...],
                  waivers: dict[str, Any], fail_under: float | None) -> list[str]:
     """One report per candidate plus index.md; returns the candidates' roles below the threshold."""
-    from portfolio_check.output import group_by_candidate, write_batch
-    from portfolio_check.scan import unique_names
-    from portfolio_check.verdict import judge
+    from portfolio_check.engine.scan import unique_names
+    from portfolio_check.judge.verdict import judge
+    from portfolio_check.render.output import group_by_candidate, write_batch
 
     candidates = []
     for name, results in group_by_candidate(pairs):
@@ -261,7 +261,7 @@ def _write_batch(output_dir: str, pairs: list[Any], failures: list[Any], checkli
 
 def _render(results: list[Any], verdicts: list[Any], fmt: str, colour: bool, all_roles: bool,
             fail_under: float | None = None, comparison: Any = None) -> str:
-    from portfolio_check.output import render
+    from portfolio_check.render.output import render
 
     return render(results, verdicts, fmt, colour=colour, all_roles=all_roles, fail_under=fail_under,
                   comparison=comparison)
@@ -281,7 +281,7 @@ def _emit(text: str, output: str | None) -> None:
 @main.command()
 def evidence() -> None:
     """Print the evidence catalog: each kind, what strong and weak look like, and why it matters."""
-    from portfolio_check.rules import bundled_rules
+    from portfolio_check.engine.rules import bundled_rules
 
     for kind in bundled_rules().evidence:
         click.echo(f"{kind.id} — {kind.title}")
@@ -308,8 +308,8 @@ def roles(checklist_files: tuple[str, ...]) -> None:
               help="Include a custom checklist.")
 def explain(item_id: str, checklist_files: tuple[str, ...]) -> None:
     """Explain a checklist item, an evidence kind or a role: what it asks, why, and how to close the gap."""
-    from portfolio_check.checklists import find_item
-    from portfolio_check.rules import bundled_rules
+    from portfolio_check.engine.rules import bundled_rules
+    from portfolio_check.judge.checklists import find_item
 
     lists = _checklists(checklist_files)
     hit = find_item(item_id, lists)
@@ -343,8 +343,8 @@ def explain(item_id: str, checklist_files: tuple[str, ...]) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def validate_checklist(files: tuple[str, ...]) -> None:
     """Check custom checklist files against the schema and the evidence catalog."""
-    from portfolio_check.checklists import ChecklistError, load_checklist
-    from portfolio_check.rules import bundled_rules
+    from portfolio_check.engine.rules import bundled_rules
+    from portfolio_check.judge.checklists import ChecklistError, load_checklist
 
     known = bundled_rules().evidence_ids
     problems = []

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from portfolio_check.judge.verdict import RoleVerdict
 from portfolio_check.model import STATUS_RANK, RepoResult
-from portfolio_check.verdict import RoleVerdict
 
 ITEM_RANK = {"gap": 0, "partial": 1, "met": 2, "waived": 2}
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from portfolio_check import tomlread
+from portfolio_check.judge.verdict import Waiver
 from portfolio_check.resources import data_dir
-from portfolio_check.verdict import Waiver
 
 CONFIG_FILE = ".portfolio-check.toml"
 
@@ -49,7 +49,7 @@ def parse_config(data: dict[str, Any], source: str, prefix: str, contained: bool
     """Validate and build a configuration; ``contained``: its checklist paths must stay inside its folder."""
     import jsonschema
 
-    from portfolio_check.checklists import _explain
+    from portfolio_check.judge.checklists import _explain
 
     schema = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(_jsonable(data)),

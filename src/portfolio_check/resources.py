@@ -16,4 +16,4 @@ def data_dir(name: str) -> Path:
 
 
 def rules_dir() -> Path:
-    return _PKG / "rules"
+    return _PKG / "engine" / "rules"

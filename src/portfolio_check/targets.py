@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from portfolio_check import tomlread
-from portfolio_check.inventory import safe_git_env
+from portfolio_check.engine.inventory import safe_git_env
+from portfolio_check.engine.scan import InputError, ScanOptions, scan_repo
 from portfolio_check.model import RepoResult
-from portfolio_check.scan import InputError, ScanOptions, scan_repo
 
 _HOST = r"[A-Za-z0-9][A-Za-z0-9.-]*"  # never a leading '-': that would be read as an ssh option
 _USER = r"[A-Za-z0-9_][A-Za-z0-9._-]*"

@@ -7,8 +7,8 @@ from typing import Any
 from urllib.parse import quote
 
 from portfolio_check import __version__
+from portfolio_check.judge.verdict import ItemVerdict, RoleVerdict, closest_role
 from portfolio_check.model import Location, RepoResult
-from portfolio_check.verdict import ItemVerdict, RoleVerdict, closest_role
 
 _ESCAPE = re.compile(r"([\\`*_{}\[\]<>|#!~])")
 _BADGE = {"strong": "🟢 strong", "weak": "🟡 weak", "missing": "🔴 missing"}

@@ -6,8 +6,8 @@ import json
 import os
 from pathlib import Path
 
+from portfolio_check.judge.verdict import RoleVerdict, closest_role
 from portfolio_check.model import RepoResult
-from portfolio_check.verdict import RoleVerdict, closest_role
 
 STEP_SUMMARY_LIMIT = 1024 * 1024 - 4096  # GitHub refuses a step summary over 1 MiB; keep a margin
 

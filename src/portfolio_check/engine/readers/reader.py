@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from portfolio_check import tomlread
-from portfolio_check.rules import RoleMatcher, Rules
+from portfolio_check.engine.rules import RoleMatcher, Rules
 
 PY_EXT = {".py", ".pyi", ".pyw"}
 JS_EXT = {".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts", ".vue", ".svelte", ".astro"}

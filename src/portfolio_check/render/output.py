@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from portfolio_check.judge.verdict import RoleVerdict, closest_role
 from portfolio_check.model import RepoResult
-from portfolio_check.verdict import RoleVerdict, closest_role
 
 
 def evidence_titles() -> dict[str, str]:
-    from portfolio_check.rules import bundled_rules
+    from portfolio_check.engine.rules import bundled_rules
 
     return {k.id: k.title for k in bundled_rules().evidence}
 
@@ -24,7 +24,7 @@ def render(results: list[RepoResult], verdicts: list[RoleVerdict], fmt: str, *, 
            all_roles: bool = True, fail_under: float | None = None, comparison: Any = None) -> str:
     """One report: text, json, markdown, github (annotations) or badge."""
     if fmt == "json":
-        from portfolio_check.report import portfolio_dict, report_dict, roles_dict, to_json
+        from portfolio_check.render.report import portfolio_dict, report_dict, roles_dict, to_json
 
         extra: dict[str, Any] = {"roles": roles_dict(verdicts), "portfolio": portfolio_dict(results, verdicts)}
         if comparison is not None:
@@ -33,11 +33,11 @@ def render(results: list[RepoResult], verdicts: list[RoleVerdict], fmt: str, *, 
             extra["comparison"] = comparison_dict(comparison)
         return to_json(report_dict(results, extra))
     if fmt == "github":
-        from portfolio_check.ci_outputs import github_annotations
+        from portfolio_check.render.ci_outputs import github_annotations
 
         return github_annotations(results, verdicts, fail_under)
     if fmt == "badge":
-        from portfolio_check.ci_outputs import badge
+        from portfolio_check.render.ci_outputs import badge
 
         return badge(verdicts, None if all_roles else verdicts[0].checklist.id if verdicts else None)
     progress = None
@@ -46,10 +46,10 @@ def render(results: list[RepoResult], verdicts: list[RoleVerdict], fmt: str, *, 
 
         progress = summary_lines(comparison)
     if fmt == "markdown":
-        from portfolio_check.render_markdown import render as render_md
+        from portfolio_check.render.markdown import render as render_md
 
         return render_md(results, verdicts, evidence_titles(), all_roles=all_roles, progress=progress)
-    from portfolio_check.render_text import render as render_text
+    from portfolio_check.render.text import render as render_text
 
     text = render_text(results, verdicts, colour=colour)
     if progress:
@@ -88,8 +88,8 @@ def _slug(text: str) -> str:
 def write_batch(out: Path, candidates: list[tuple[str, list[RepoResult], list[RoleVerdict]]], failures: list[Any],
                 all_roles: bool) -> list[CandidateReport]:
     """``<candidate>.md`` and ``.json`` per candidate, and ``index.md``; OSError when the folder is unwritable."""
-    from portfolio_check.render_markdown import render_index
-    from portfolio_check.report import portfolio_dict, report_dict, roles_dict, to_json
+    from portfolio_check.render.markdown import render_index
+    from portfolio_check.render.report import portfolio_dict, report_dict, roles_dict, to_json
 
     out.mkdir(parents=True, exist_ok=True)
     used: set[str] = {"index"}  # index.md is the overview

@@ -9,12 +9,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from portfolio_check.detect import artifact_role, detect, doc_tags, notebook_only
-from portfolio_check.facts import Hit, RepoFacts, local_module_names
-from portfolio_check.inventory import Skipped, list_files
+from portfolio_check.engine.detect import artifact_role, detect, doc_tags, notebook_only
+from portfolio_check.engine.facts import Hit, RepoFacts, local_module_names
+from portfolio_check.engine.inventory import Skipped, list_files
+from portfolio_check.engine.readers.reader import Reader, file_kind
+from portfolio_check.engine.rules import Rules, bundled_rules
 from portfolio_check.model import RepoResult
-from portfolio_check.reader import Reader, file_kind
-from portfolio_check.rules import Rules, bundled_rules
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
@@ -47,7 +47,7 @@ def head_commit(root: Path, is_git: bool) -> str | None:
     try:
         import git
 
-        from portfolio_check.inventory import safe_git_env
+        from portfolio_check.engine.inventory import safe_git_env
 
         repo = git.Repo(root, search_parent_directories=True)
         repo.git.update_environment(**safe_git_env())

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from portfolio_check.judge.verdict import RoleVerdict, closest_role
 from portfolio_check.model import RepoResult
-from portfolio_check.verdict import RoleVerdict, closest_role
 
 _MARK = {"strong": "●", "weak": "◐", "missing": "○"}
 _COLOUR = {"strong": "green", "weak": "yellow", "missing": "red"}

@@ -69,7 +69,7 @@ class RoleMatcher:
     """
 
     def __init__(self, patterns: list[Pattern]) -> None:
-        from portfolio_check.anchors import Prefilter
+        from portfolio_check.engine.anchors import Prefilter
 
         self.entries: list[tuple[str, str, bool]] = []  # (tag, regex source, may span lines)
         for pat in patterns:

@@ -80,7 +80,7 @@ def roles_dict(verdicts: list[Any]) -> list[dict[str, Any]]:
 
 
 def portfolio_dict(repos: list[RepoResult], verdicts: list[Any]) -> dict[str, Any]:
-    from portfolio_check.verdict import closest_role
+    from portfolio_check.judge.verdict import closest_role
 
     return {
         "closest_role": closest_role(verdicts),

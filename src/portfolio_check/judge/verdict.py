@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from portfolio_check.checklists import Checklist, Item
+from portfolio_check.judge.checklists import Checklist, Item
 from portfolio_check.model import STATUS_RANK, Finding, RepoResult
 
 CREDIT = {"met": 1.0, "partial": 0.5, "gap": 0.0}

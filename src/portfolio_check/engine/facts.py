@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portfolio_check.reader import JS_EXT, FileFacts
-from portfolio_check.rules import Library, Rules
+from portfolio_check.engine.readers.reader import JS_EXT, FileFacts
+from portfolio_check.engine.rules import Library, Rules
 
 MAX_HITS_PER_TAG = 40
 ROLE_ORDER = {"code": 0, "notebook": 1, "config": 2, "ci": 3, "test": 4, "doc": 5, "output": 6, "path": 7}

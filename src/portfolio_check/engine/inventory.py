@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from portfolio_check.gitignore import GitIgnore
+from portfolio_check.engine.gitignore import GitIgnore
 
 #: folder names that never hold the candidate's own evidence
 EXCLUDED_DIRS = frozenset(

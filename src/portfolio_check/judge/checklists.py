@@ -160,7 +160,7 @@ ROLE_ORDER = ("ai-engineer", "ml-engineer", "bridge", "swe-to-ai", "ai-to-mle", 
 
 @lru_cache(maxsize=1)
 def bundled_checklists() -> tuple[Checklist, ...]:
-    from portfolio_check.rules import bundled_rules
+    from portfolio_check.engine.rules import bundled_rules
 
     known = bundled_rules().evidence_ids
     folder = data_dir("checklists")

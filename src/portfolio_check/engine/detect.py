@@ -10,10 +10,10 @@ import fnmatch
 import re
 from functools import lru_cache
 
-from portfolio_check.facts import RepoFacts
+from portfolio_check.engine.facts import RepoFacts
+from portfolio_check.engine.readers.reader import FileFacts
+from portfolio_check.engine.rules import EvidenceKind, Rules
 from portfolio_check.model import Artifact, Finding, Location, Status
-from portfolio_check.reader import FileFacts
-from portfolio_check.rules import EvidenceKind, Rules
 
 MAX_LOCATIONS = 5
 PER_TAG_LOCATIONS = 2
