@@ -123,8 +123,12 @@ def test_json_output_is_valid_and_matches_the_library(runner, project):
     assert status["serving"] == status["monitoring"] == status["retrieval"] == status["training"] == "strong"
     for e in repo["evidence"]:
         for loc in e["locations"]:
-            assert set(loc) == {"path", "line"}
+            assert set(loc) == {"path", "line", "text"}
             assert (project / loc["path"]).is_file()
+            if loc["line"] is not None and e["status"] != "missing":  # the text shown is the text at that line
+                lines = (project / loc["path"]).read_text().splitlines()
+                if not loc["path"].endswith(".ipynb"):
+                    assert " ".join(loc["text"].rstrip("…").split()) in " ".join(lines[loc["line"] - 1].split())
 
 
 def test_json_for_several_repositories(runner, project, make_repo):

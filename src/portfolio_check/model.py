@@ -12,10 +12,12 @@ Artifact = Literal["ai_application", "model_project", "tech_memo", "none"]
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """A place a reader can open: a repo-relative POSIX path and a 1-based line (None: the whole file)."""
+    """A place a reader can open: a repo-relative POSIX path, a 1-based line (None: the whole file) and the text
+    that matched there (one trimmed line, safe to print; empty for a file named by its path)."""
 
     path: str
     line: int | None = None
+    text: str = field(default="", compare=False)
 
     def sort_key(self) -> tuple[str, int]:
         return (self.path, self.line or 0)

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from portfolio_check.engine.facts import RepoFacts
-from portfolio_check.engine.readers.reader import FileFacts
+from portfolio_check.engine.readers.base import FileFacts
 from portfolio_check.engine.rules import EvidenceKind, Rules
 from portfolio_check.model import Artifact, Finding, Location, Status
 
@@ -21,7 +21,7 @@ PER_TAG_LOCATIONS = 2
 
 # --- judgments that need logic: each raises derived tags on the facts ------------------------------------------
 
-def doc_tags(ff: FileFacts, rules: Rules) -> list[tuple[str, int | None]]:
+def doc_tags(ff: FileFacts, rules: Rules) -> list[tuple[str, int | None, str]]:
     """Judge one file's write-ups as it is read (so no document's sections are kept for later).
 
     tech_memo: a dedicated write-up with substance (``memo_doc``), a substantial design/results section
@@ -29,26 +29,29 @@ def doc_tags(ff: FileFacts, rules: Rules) -> list[tuple[str, int | None]]:
     to hold a cause and a fix (``postmortem_section``), or only a line or two (``postmortem_thin``).
     """
     memo, pm = rules.memo, rules.postmortem
-    out: list[tuple[str, int | None]] = []
+    out: list[tuple[str, int | None, str]] = []
     if not ff.sections and not ff.doc_words:
         return out
-    first = min((sec.line for sec in ff.sections), default=1)
+    first_sec = min(ff.sections, key=lambda sec: sec.line, default=None)
+    first = first_sec.line if first_sec else 1
+    first_title = "# " + first_sec.title if first_sec else ""
     name = ff.rel.rsplit("/", 1)[-1]
     dedicated = any(fnmatch.fnmatchcase(ff.rel, g) or fnmatch.fnmatchcase(name, g) for g in memo["doc_globs"])
     if dedicated and not ff.rel.endswith(".ipynb") and ff.doc_words >= memo["doc_min_words"] \
             and ff.doc_rationale >= memo["doc_min_rationale"]:
-        out.append(("memo_doc", first))
+        out.append(("memo_doc", first, first_title))
     memo_heads, pm_heads = _compiled(tuple(memo["headings"])), _compiled(tuple(pm["headings"]))
     for sec in ff.sections:
         if any(h.search(sec.title) for h in memo_heads):
             if sec.words >= memo["section_min_words"] and sec.rationale >= memo["section_min_rationale"]:
-                out.append(("memo_section", sec.line))
+                out.append(("memo_section", sec.line, "# " + sec.title))
             elif sec.words >= 25 or sec.rationale >= 1:
-                out.append(("memo_thin", sec.line))
+                out.append(("memo_thin", sec.line, "# " + sec.title))
         if any(h.search(sec.title) for h in pm_heads):
-            out.append(("postmortem_section" if sec.words >= pm["min_words"] else "postmortem_thin", sec.line))
+            out.append(("postmortem_section" if sec.words >= pm["min_words"] else "postmortem_thin", sec.line,
+                        "# " + sec.title))
     if ff.doc_rationale >= memo["thin_min_rationale"] and ff.doc_words >= 80:
-        out.append(("memo_thin", first))
+        out.append(("memo_thin", first, first_title))
     return out
 
 
@@ -75,7 +78,7 @@ def _locations(facts: RepoFacts, sets: list[tuple[str, ...]], experimental: bool
     for t in tags:
         ranked = sorted(hits[t], key=lambda h: (-density[h.path], *h.key()))
         for h in ranked[:PER_TAG_LOCATIONS]:
-            loc = Location(h.path, h.line)
+            loc = Location(h.path, h.line, h.text)
             if loc not in picked:
                 picked.append(loc)
     picked.sort(key=lambda loc: (-density[loc.path], loc.sort_key()))

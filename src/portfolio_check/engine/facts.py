@@ -1,24 +1,34 @@
-"""Facts about one repository, gathered file by file and kept compact (a few hits per tag, never file text)."""
+"""Facts about one repository, gathered file by file and kept compact (a few hits per tag, never file text).
+
+After the last file, ``finish`` settles what needs the whole repository: dependencies never imported, documents
+the code loads as data (an app's knowledge base, not the author's write-up), and what CI runs once its steps are
+followed into the Makefiles, scripts and package scripts they call.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portfolio_check.engine.readers.reader import JS_EXT, FileFacts
+from portfolio_check.engine.provenance import AUTHOR, under
+from portfolio_check.engine.readers.base import JS_EXT, FileFacts, snippet
+from portfolio_check.engine.readers.views import Views
 from portfolio_check.engine.rules import Library, Rules
+from portfolio_check.engine.structure import threads
 
 MAX_HITS_PER_TAG = 40
-ROLE_ORDER = {"code": 0, "notebook": 1, "config": 2, "ci": 3, "test": 4, "doc": 5, "output": 6, "path": 7}
+ROLE_ORDER = {"code": 0, "executed": 1, "notebook": 1, "config": 2, "ci": 3, "test": 4, "doc": 5, "output": 6,
+              "path": 7}
 
 
 @dataclass(frozen=True, order=True)
 class Hit:
-    """Where one tag was seen."""
+    """Where one tag was seen, and the text that matched (one trimmed line; empty for a path)."""
 
     path: str
     line: int | None
     role: str
     experimental: bool = False
+    text: str = ""
 
     def key(self) -> tuple[bool, int, str, int]:
         return (self.experimental, ROLE_ORDER.get(self.role, 9), self.path, self.line or 0)
@@ -37,6 +47,9 @@ class RepoFacts:
     files_seen: int = 0
     files_read: int = 0
     binary_named_as_text: list[str] = field(default_factory=list)
+    not_authored: dict[str, int] = field(default_factory=dict)  # provenance class -> files
+    commands: list[tuple[str, str, str, int]] = field(default_factory=list)  # (file, name, command, line)
+    data_dirs: set[str] = field(default_factory=set)
     _lib_cache: dict[tuple[str, str], list[Library]] = field(default_factory=dict)
 
     def add_hit(self, tag: str, hit: Hit) -> None:
@@ -48,6 +61,8 @@ class RepoFacts:
         self.files_seen += 1
         if size == 0:  # an empty file shows nothing, whatever its name
             return
+        if self.rules.provenance.by_path(rel) is not None:
+            return
         exp = self.rules.is_experimental(rel)
         for sig in self.rules.path_tags(rel):
             self.add_hit(sig.tag, Hit(rel, None, "path", exp))
@@ -58,19 +73,24 @@ class RepoFacts:
         if ff.binary:
             self.binary_named_as_text.append(ff.rel)
             return
+        if ff.provenance != AUTHOR:
+            self.not_authored[ff.provenance] = self.not_authored.get(ff.provenance, 0) + 1
+            return
         for role in ff.roles:
             self.role_files[role] = self.role_files.get(role, 0) + 1
         exp = self.rules.is_experimental(ff.rel)
-        for tag, line, role in ff.hits:
-            self.add_hit(tag, Hit(ff.rel, line, role, exp))
+        for tag, line, role, text in ff.hits:
+            self.add_hit(tag, Hit(ff.rel, line, role, exp, text))
         is_js = "." + ff.rel.rsplit(".", 1)[-1].lower() in JS_EXT
-        for module, line, role in ff.imports:
+        for module, line, role, text in ff.imports:
             for lib in self._libraries(module, is_js):
                 self.used_library_tags.add(lib.tag)
                 if role in lib.roles:
-                    self.add_hit(lib.tag, Hit(ff.rel, line, role, exp))
+                    self.add_hit(lib.tag, Hit(ff.rel, line, role, exp, text))
         for name, line, eco in ff.deps:
             self.deps.append((name, ff.rel, line, eco))
+        self.commands.extend((ff.rel, name, cmd, line) for name, cmd, line in ff.commands)
+        self.data_dirs |= ff.data_dirs
 
     def _libraries(self, module: str, is_js: bool) -> list[Library]:
         key = ("js" if is_js else "py", module)
@@ -85,6 +105,11 @@ class RepoFacts:
         return self._lib_cache[key]
 
     def finish(self) -> None:
+        self._drop_knowledge_base()
+        self._listed_only()
+        self._follow_ci()
+
+    def _listed_only(self) -> None:
         """Dependencies listed but never imported raise ``<tag>@listed``."""
         for name, path, line, eco in self.deps:
             if eco == "pypi-freeze":  # an environment dump lists what was installed, not what was chosen
@@ -92,10 +117,37 @@ class RepoFacts:
             libs = self.rules.library_for_npm(name) if eco == "npm" else self.rules.library_for_dist(name)
             for lib in libs:
                 if lib.tag not in self.used_library_tags:
-                    self.add_hit(f"{lib.tag}@listed", Hit(path, line, "config", False))
+                    self.add_hit(f"{lib.tag}@listed", Hit(path, line, "config", False, name))
+
+    def _drop_knowledge_base(self) -> None:
+        """Write-ups inside folders the code loads documents from are the app's content, not the author's."""
+        dirs = {d for d in self.data_dirs if d and not d.startswith(".")}
+        if not dirs:
+            return
+        for tag, bucket in self.hits.items():
+            kept = [h for h in bucket if not (h.role in ("doc", "path") and under(h.path, dirs))]
+            if len(kept) != len(bucket):
+                self.hits[tag] = kept
+
+    def _follow_ci(self) -> None:
+        """What CI runs, followed into make targets, package scripts, shell scripts and tox (``via`` tags)."""
+        runs = threads.expand_ci(self.commands)
+        if not runs:
+            return
+        matcher = self.rules.matcher("ci", ".github/workflows/followed.yml")
+        for (path, line, step), commands in runs.items():
+            text = "\n".join(commands)
+            for m in matcher.find(Views.plain(text)):
+                self.add_hit(m.tag, Hit(path, line, "ci", False, snippet(f"{step} → {_line_at(text, m.offset)}")))
 
     def has(self, tag: str, include_experimental: bool = True) -> bool:
         return any(include_experimental or not h.experimental for h in self.hits.get(tag, ()))
+
+
+def _line_at(text: str, offset: int) -> str:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : end if end >= 0 else len(text)]
 
 
 def local_module_names(paths: list[str]) -> tuple[frozenset[str], frozenset[str]]:

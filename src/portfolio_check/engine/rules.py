@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from portfolio_check import tomlread
+
+if TYPE_CHECKING:
+    from portfolio_check.engine.readers.views import Views
 from portfolio_check.resources import rules_dir
 
-ROLES = ("code", "test", "notebook", "doc", "output", "config", "ci")
+ROLES = ("code", "test", "notebook", "doc", "output", "config", "ci", "executed")
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,10 @@ class Pattern:
     ignore_case: bool
     paths: tuple[str, ...]
     ml_code: bool
+    view: str = "text"  # which view of the file the regexes see (see readers/views.py)
+    near: tuple[str, ...] = ()  # a match counts only with one of these within ``window`` lines
+    not_near: tuple[str, ...] = ()  # ... and none of these
+    window: int = 3
 
 
 @dataclass(frozen=True)
@@ -61,52 +69,117 @@ class PathSignal:
     globs: tuple[str, ...]
 
 
-class RoleMatcher:
-    """The patterns of one file role. ``find`` returns the first match of each tag in a text.
+@dataclass(frozen=True)
+class Match:
+    """One accepted match: its tag, the offset where it starts, and the view it was found in."""
 
-    A one-pass prefilter (see anchors.py) picks the patterns that can match; each of those runs alone, from the
-    line of its first anchor (from the start for patterns that may span lines).
+    tag: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class _Entry:
+    tag: str
+    source: str
+    multi: bool  # may span lines: searched over the whole view, not only the lines holding an anchor
+    view: str
+    near: re.Pattern[str] | None
+    not_near: re.Pattern[str] | None
+    window: int
+
+
+class RoleMatcher:
+    """The patterns of one file role. ``find`` returns the first accepted match of each tag in a file's views.
+
+    A one-pass prefilter over the raw text (see anchors.py) picks the patterns that can match; each of those runs
+    alone, on its own view, only on the lines holding its anchors (from the start for patterns that may span
+    lines). A pattern with context (``near``/``not_near``) keeps looking until a match has the context it needs.
     """
 
     def __init__(self, patterns: list[Pattern]) -> None:
         from portfolio_check.engine.anchors import Prefilter
 
-        self.entries: list[tuple[str, str, bool]] = []  # (tag, regex source, may span lines)
+        self.entries: list[_Entry] = []
         for pat in patterns:
+            near = _context(pat.near, pat.ignore_case)
+            not_near = _context(pat.not_near, pat.ignore_case)
             for rx in pat.regexes:
-                multi = "\\n" in rx.replace("[^\\n]", "") or "(?s" in rx or "\\s*\\n" in rx
-                self.entries.append((pat.tag, _scoped(rx, pat.ignore_case), multi))
-        self.prefilter = Prefilter(src for _, src, _ in self.entries)
+                multi = "\\n" in rx.replace("[^\\n]", "") or "(?s" in rx or "\\s*\\n" in rx or "\\A" in rx
+                self.entries.append(_Entry(pat.tag, _scoped(rx, pat.ignore_case), multi, pat.view, near, not_near,
+                                           pat.window))
+        self.prefilter = Prefilter(e.source for e in self.entries)
 
-    def find(self, text: str, skip: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, int]]:
-        """(tag, offset of its first match) for every tag found in ``text``, in rule order."""
-        if not self.entries or not text:
+    def find(self, views: Views, skip: set[str] | frozenset[str] = frozenset()) -> list[Match]:
+        """The first accepted match of every tag found, in rule order."""
+        raw = views.raw
+        if not self.entries or not raw:
             return []
-        aligned = text.isascii()  # lower() keeps offsets only for ASCII text
-        cands = self.prefilter.candidates(text.lower(), ANCHOR_CAP)
+        aligned = raw.isascii()  # lower() keeps offsets only for ASCII text
+        cands = self.prefilter.candidates(raw.lower(), ANCHOR_CAP)
         found: dict[str, int] = {}
         for i in sorted(cands):
-            tag, source, multi = self.entries[i]
-            if tag in found or tag in skip:
+            entry = self.entries[i]
+            if entry.tag in found or entry.tag in skip:
                 continue
-            regex = _compiled(source)
-            m = search_near(regex, text, cands[i]) if aligned and not multi and cands[i] else regex.search(text)
-            if m is not None:
-                found[tag] = m.start()
-        return list(found.items())
+            text = views.get(entry.view)
+            regex = _compiled(entry.source)
+            for m in _matches(regex, text, cands[i] if aligned and not entry.multi else None):
+                if _in_context(entry, text, m.start()):
+                    found[entry.tag] = m.start()
+                    break
+        return [Match(tag, offset) for tag, offset in found.items()]
 
 
 ANCHOR_CAP = 64
+#: matches of one pattern examined in one file before it is judged absent (a bound on work, not on correctness
+#: of the common case: real files have few matches of any one pattern)
+MAX_TRIES = 50
 
 
-@cache
-def _compiled(source: str) -> re.Pattern[str]:
-    """Compile a pattern the first time a file may match it (most never run on a given repository)."""
-    return re.compile(source, re.MULTILINE)
+def _context(patterns: tuple[str, ...], ignore_case: bool) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.MULTILINE | (re.IGNORECASE if ignore_case else 0))
 
 
-def search_near(regex: re.Pattern[str], text: str, anchors: list[int]) -> re.Match[str] | None:
-    """Search only the lines holding an anchor (a line-local match must contain one)."""
+def _in_context(entry: _Entry, text: str, offset: int) -> bool:
+    if entry.near is None and entry.not_near is None:
+        return True
+    start, end = _line_window(text, offset, entry.window)
+    if entry.near is not None and entry.near.search(text, start, end) is None:
+        return False
+    return entry.not_near is None or entry.not_near.search(text, start, end) is None
+
+
+def _line_window(text: str, offset: int, lines: int) -> tuple[int, int]:
+    """Offsets of the ``lines`` lines before and after the line holding ``offset`` (that line included)."""
+    start = offset
+    for _ in range(lines + 1):
+        start = text.rfind("\n", 0, start)
+        if start < 0:
+            start = 0
+            break
+    else:
+        start += 1
+    end = offset
+    for _ in range(lines + 1):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            end = len(text)
+            break
+    return start, end
+
+
+def _matches(regex: re.Pattern[str], text: str, anchors: list[int] | None) -> Iterator[re.Match[str]]:
+    """Matches of ``regex``: on the lines holding an anchor when anchors are given, else over the whole text."""
+    tries = 0
+    if anchors is None or not anchors:
+        for m in regex.finditer(text):
+            yield m
+            tries += 1
+            if tries >= MAX_TRIES:
+                return
+        return
     checked_to = -1
     for pos in anchors:
         if pos < checked_to:
@@ -114,13 +187,24 @@ def search_near(regex: re.Pattern[str], text: str, anchors: list[int]) -> re.Mat
         start = text.rfind("\n", 0, pos) + 1
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
-        m = regex.search(text, start, end)
-        if m is not None:
-            return m
+        for m in regex.finditer(text, start, end):
+            yield m
+            tries += 1
+            if tries >= MAX_TRIES:
+                return
         checked_to = end
     if len(anchors) >= ANCHOR_CAP:  # more anchors than were kept: look at the rest of the text
-        return regex.search(text, checked_to)
-    return None
+        for m in regex.finditer(text, checked_to):
+            yield m
+            tries += 1
+            if tries >= MAX_TRIES:
+                return
+
+
+@cache
+def _compiled(source: str) -> re.Pattern[str]:
+    """Compile a pattern the first time a file may match it (most never run on a given repository)."""
+    return re.compile(source, re.MULTILINE)
 
 
 _GLOBAL_FLAGS = re.compile(r"^\(\?([aimsx]+)\)")
@@ -166,13 +250,22 @@ class Rules:
             Pattern(
                 tag=x["tag"], reason=x["reason"], roles=tuple(x["in"]), regexes=tuple(x["regex"]),
                 ignore_case=bool(x.get("ignore_case", False)), paths=tuple(x.get("paths", [])),
-                ml_code=bool(x.get("ml_code", False)),
+                ml_code=bool(x.get("ml_code", False)), view=str(x.get("view", "text")),
+                near=tuple(x.get("near", [])), not_near=tuple(x.get("not_near", [])), window=int(x.get("window", 3)),
             )
             for x in data.get("pattern", [])
         )
         self.path_signals = tuple(
             PathSignal(tag=x["tag"], reason=x["reason"], globs=tuple(x["globs"])) for x in data.get("path", [])
         )
+        from portfolio_check.engine.provenance import Provenance, ProvenanceRule
+
+        self.provenance = Provenance([
+            ProvenanceRule(cls=x["class"], reason=x["reason"], globs=tuple(x.get("globs", [])),
+                           content=re.compile("|".join(_scoped(c, False) for c in x["content"]), re.M)
+                           if x.get("content") else None)
+            for x in data.get("provenance", [])
+        ])
         self.memo: dict[str, Any] = dict(data.get("memo", {}))
         self.postmortem: dict[str, Any] = dict(data.get("postmortem", {}))
         rationale = self.memo.get("rationale", [])

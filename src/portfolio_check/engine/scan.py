@@ -12,7 +12,7 @@ from pathlib import Path
 from portfolio_check.engine.detect import artifact_role, detect, doc_tags, notebook_only
 from portfolio_check.engine.facts import Hit, RepoFacts, local_module_names
 from portfolio_check.engine.inventory import Skipped, list_files
-from portfolio_check.engine.readers.reader import Reader, file_kind
+from portfolio_check.engine.readers import Reader, file_kind
 from portfolio_check.engine.rules import Rules, bundled_rules
 from portfolio_check.model import RepoResult
 
@@ -77,8 +77,10 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
         ff = reader.read(root, entry.rel, kind)
         facts.add_file(ff)
         experimental = rules.is_experimental(entry.rel)
-        for tag, line in doc_tags(ff, rules):
-            facts.add_hit(tag, Hit(entry.rel, line, "doc", experimental))
+        if ff.provenance != "author":
+            continue
+        for tag, line, text in doc_tags(ff, rules):
+            facts.add_hit(tag, Hit(entry.rel, line, "doc", experimental, text))
     facts.finish()
     findings = detect(facts, rules)
     warnings = sorted(set(facts.warnings))

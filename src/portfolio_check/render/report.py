@@ -22,7 +22,7 @@ def repo_dict(repo: RepoResult) -> dict[str, Any]:
             {
                 "id": f.id,
                 "status": f.status,
-                "locations": [{"path": loc.path, "line": loc.line} for loc in f.locations],
+                "locations": [{"path": loc.path, "line": loc.line, "text": loc.text} for loc in f.locations],
                 "reason": f.reason,
             }
             for f in repo.evidence
@@ -64,7 +64,8 @@ def roles_dict(verdicts: list[Any]) -> list[dict[str, Any]]:
                 "artifact": v.item.artifact,
                 "found": [
                     {"repo": fd.repo, "evidence": fd.finding.id, "status": fd.finding.status,
-                     "locations": [{"path": loc.path, "line": loc.line} for loc in fd.finding.locations]}
+                     "locations": [{"path": loc.path, "line": loc.line, "text": loc.text}
+                                   for loc in fd.finding.locations]}
                     for fd in v.found
                 ],
                 "gain": v.gain,

@@ -1,0 +1,57 @@
+"""Who wrote a file and for whom: the author's own project work, or text that is not their portfolio writing.
+
+A repository holds more than its author's write-ups: course and lesson material, the knowledge base an app's
+agent reads, instructions and plans for AI coding assistants, generated model cards and docs, contribution and
+change logs. Evidence counts only from the author's work; the other classes are named in the rules file
+(``[[provenance]]``: path globs and content cues), so a new assistant's folder is a data change.
+
+Classes: ``author`` (the default), ``course``, ``knowledge_base``, ``assistant``, ``generated``, ``meta``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+
+AUTHOR = "author"
+#: how much of a file's start content cues look at
+HEAD_CHARS = 3000
+
+
+@dataclass(frozen=True)
+class ProvenanceRule:
+    cls: str
+    reason: str
+    globs: tuple[str, ...]
+    content: re.Pattern[str] | None
+
+
+class Provenance:
+    def __init__(self, rules: list[ProvenanceRule]) -> None:
+        self.rules = rules
+        self._globs = [(re.compile(fnmatch.translate(g), re.I), "/" in g, r) for r in rules for g in r.globs]
+
+    def by_path(self, rel: str) -> ProvenanceRule | None:
+        name = rel.rsplit("/", 1)[-1]
+        for rx, has_dir, rule in self._globs:
+            if rx.match(rel) or (not has_dir and rx.match(name)):
+                return rule
+        return None
+
+    def classify(self, rel: str, head: str = "") -> str:
+        """The class of a file from its path and, for content cues, the start of its text."""
+        rule = self.by_path(rel)
+        if rule is not None:
+            return rule.cls
+        if head:
+            start = head[:HEAD_CHARS]
+            for r in self.rules:
+                if r.content is not None and r.content.search(start):
+                    return r.cls
+        return AUTHOR
+
+
+def under(rel: str, folders: set[str]) -> bool:
+    """Whether ``rel`` lies inside one of ``folders`` (repo-relative, as code names them)."""
+    return any(rel == f or rel.startswith(f + "/") or f"/{f}/" in f"/{rel}" for f in folders)

@@ -1,0 +1,213 @@
+"""Shapes of Python code read through ``ast``: what a block does, not which words it contains.
+
+Each shape is a small question answered from the syntax tree of one file (or one notebook cell):
+
+- ``retry_backoff``: a loop that tries a call, catches the failure and waits before trying again;
+- ``rate_limit``: a handler for a rate-limit error (or an HTTP 429) that waits or retries;
+- ``fallback``: a handler that computes the same result another way (the same name assigned from a call in the
+  ``try`` and in the ``except``), or calls something named as a fallback;
+- ``timeout_set``: a client or request call given a timeout, however its arguments are split across lines;
+- ``llm_retries``: an LLM client built with an explicit retry budget;
+- ``structured_output``: model output requested in, or parsed into, a declared schema;
+- ``input_rejected``: a branch that rejects a request with a 4xx status;
+
+and, for following the thread, the functions a file defines (with their line spans), the names it calls, and the
+folders it loads documents from. Nothing here executes the code.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+_SLEEP = re.compile(r"(?:^|\.)(?:sleep|wait|wait_exponential|backoff)\w*$", re.I)
+_RATE_LIMIT_EXC = re.compile(r"RateLimit|TooManyRequests|ResourceExhausted|Throttl", re.I)
+_FALLBACK_CALL = re.compile(
+    r"(?:^|[._])(?:fallback|backup|secondary|alternate|alternative|offline|heuristic)\w*$", re.I)
+_CLIENT_CALL = re.compile(
+    r"(?:^|\.)(?:requests|httpx|session|client|aiohttp|urlopen|OpenAI|AsyncOpenAI|AzureOpenAI|Anthropic|"
+    r"AsyncAnthropic|Chat\w+|\w*LLM|Groq|Mistral\w*|Cohere\w*|Client|AsyncClient|ClientTimeout|Timeout|"
+    r"create|invoke|ainvoke|generate\w*|completion|acompletion|post|get|put|request|stream|fetch\w*)$"
+)
+_LLM_CLIENT = re.compile(r"(?:^|\.)(?:OpenAI|AsyncOpenAI|AzureOpenAI|Anthropic|AsyncAnthropic|Chat\w+|\w*LLM|Groq)$")
+_LOADER = re.compile(r"(?:^|\.)(?:DirectoryLoader|SimpleDirectoryReader|\w*DirectoryReader|ObsidianLoader|"
+                     r"NotionDirectoryLoader|load_documents|load_docs|read_documents)$")
+_DOCS_NAME = re.compile(
+    r"^(?:[A-Z_]*(?:DOCS|DOCUMENTS|KNOWLEDGE|KB|CORPUS|KNOWLEDGE_BASE)[A-Z_]*_(?:DIR|PATH|FOLDER|ROOT))$")
+_STRUCTURED_KW = {"response_format", "response_model", "output_type", "text_format", "output_schema"}
+_TIMEOUT_KW = {"timeout", "request_timeout", "read_timeout", "connect_timeout"}
+
+
+@dataclass
+class Shapes:
+    """What one syntax tree shows: shape tags with their lines, defined functions, called names, document dirs."""
+
+    found: list[tuple[str, int]] = field(default_factory=list)
+    defs: list[tuple[str, int, int]] = field(default_factory=list)
+    calls: set[str] = field(default_factory=set)
+    data_dirs: set[str] = field(default_factory=set)
+
+    def add(self, tag: str, node: ast.AST) -> None:
+        self.found.append((tag, getattr(node, "lineno", 1)))
+
+
+def dotted(node: ast.AST) -> str:
+    """``a.b.c`` for a name or attribute chain (calls in the chain kept as their callee: ``a().b`` -> ``a.b``)."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Name):
+            parts.append(node.id)
+            break
+        else:
+            break
+    return ".".join(reversed(parts))
+
+
+def _walk_local(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Every node under ``nodes`` without entering nested function or class definitions."""
+    stack: list[ast.AST] = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                stack.append(child)
+
+
+def _calls_in(nodes: list[ast.stmt]) -> Iterator[str]:
+    for n in _walk_local(nodes):
+        if isinstance(n, ast.Call):
+            yield dotted(n.func)
+
+
+def _assigned_from_call(nodes: list[ast.stmt]) -> set[str]:
+    names: set[str] = set()
+    for n in _walk_local(nodes):
+        value = n.value if isinstance(n, (ast.Assign, ast.AnnAssign)) else None
+        if isinstance(value, ast.Await):
+            value = value.value
+        if value is None or not isinstance(value, ast.Call):
+            continue
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target]  # type: ignore[attr-defined]
+        for t in targets:
+            if isinstance(t, (ast.Name, ast.Attribute)):
+                names.add(dotted(t))
+    return names
+
+
+def _returns_call(nodes: list[ast.stmt]) -> bool:
+    for n in _walk_local(nodes):
+        if isinstance(n, ast.Return) and n.value is not None:
+            v = n.value.value if isinstance(n.value, ast.Await) else n.value
+            if isinstance(v, ast.Call) and not re.search(r"(?:HTTPException|Response|jsonify|str|print|dict|log\w*)$",
+                                                         dotted(v.func)):
+                return True
+    return False
+
+
+def _status_4xx(call: ast.Call) -> bool:
+    args = [k.value for k in call.keywords if k.arg in ("status_code", "status", "code")] + list(call.args[:2])
+    for a in args:
+        if isinstance(a, ast.Constant) and isinstance(a.value, int) and 400 <= a.value < 500:
+            return True
+        if isinstance(a, ast.Attribute) and re.match(r"HTTP_4\d\d", a.attr):
+            return True
+    return False
+
+
+def _handler_names(handler: ast.ExceptHandler) -> str:
+    t = handler.type
+    if t is None:
+        return ""
+    elts = t.elts if isinstance(t, ast.Tuple) else [t]
+    return " ".join(dotted(e) for e in elts)
+
+
+def read_shapes(tree: ast.AST) -> Shapes:
+    shapes = Shapes()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            shapes.defs.append((node.name, node.lineno, getattr(node, "end_lineno", None) or node.lineno))
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            _loop(node, shapes)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            _try(node, shapes)  # type: ignore[arg-type]
+        elif isinstance(node, ast.Call):
+            _call(node, shapes)
+        elif isinstance(node, ast.If):
+            _if(node, shapes)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and _DOCS_NAME.match(node.targets[0].id) and isinstance(node.value, ast.Constant) \
+                and isinstance(node.value.value, str):
+            _data_dir(node.value.value, shapes)
+    return shapes
+
+
+def _loop(node: ast.For | ast.AsyncFor | ast.While, shapes: Shapes) -> None:
+    body = list(node.body)
+    has_try = any(isinstance(n, ast.Try) for n in _walk_local(body))
+    if has_try and any(_SLEEP.search(c) for c in _calls_in(body)):
+        shapes.add("retry_backoff", node)
+
+
+def _try(node: ast.Try, shapes: Shapes) -> None:
+    tried = _assigned_from_call(node.body)
+    for h in node.handlers:
+        names = _handler_names(h)
+        calls = list(_calls_in(h.body))
+        if _RATE_LIMIT_EXC.search(names) and (any(_SLEEP.search(c) for c in calls) or
+                                              any(isinstance(n, ast.Continue) for n in _walk_local(h.body))):
+            shapes.add("rate_limit", h)
+        if tried & _assigned_from_call(h.body) or any(_FALLBACK_CALL.search(c) for c in calls) \
+                or (_returns_call(node.body) and _returns_call(h.body)):
+            shapes.add("fallback", h)
+
+
+def _call(node: ast.Call, shapes: Shapes) -> None:
+    name = dotted(node.func)
+    if name:
+        shapes.calls.add(name.rsplit(".", 1)[-1])
+    kws = {k.arg for k in node.keywords if k.arg}
+    if kws & _TIMEOUT_KW and _CLIENT_CALL.search(name):
+        value = next(k.value for k in node.keywords if k.arg in _TIMEOUT_KW)
+        if not (isinstance(value, ast.Constant) and value.value is None):
+            shapes.add("timeout_set", node)
+    if "max_retries" in kws and _LLM_CLIENT.search(name):
+        shapes.add("llm_retries", node)
+    if kws & _STRUCTURED_KW:
+        value = next(k.value for k in node.keywords if k.arg in _STRUCTURED_KW)
+        if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)) or (
+                isinstance(value, ast.Dict) and "json_schema" in ast.dump(value)):
+            shapes.add("structured_output", node)
+    if re.search(r"(?:^|\.)(?:with_structured_output|parse|create_structured_output_runnable)$", name) and (
+            "with_structured_output" in name or kws & _STRUCTURED_KW):
+        shapes.add("structured_output", node)
+    if _LOADER.search(name) and node.args and isinstance(node.args[0], ast.Constant) \
+            and isinstance(node.args[0].value, str):
+        _data_dir(node.args[0].value, shapes)
+    for k in node.keywords:
+        if k.arg in ("input_dir", "directory", "path", "dir_path") and _LOADER.search(name) \
+                and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str):
+            _data_dir(k.value.value, shapes)
+
+
+def _if(node: ast.If, shapes: Shapes) -> None:
+    for n in node.body:
+        exc = n.exc if isinstance(n, ast.Raise) else (n.value if isinstance(n, ast.Return) else None)
+        if isinstance(exc, ast.Call) and re.search(r"(?:HTTPException|Response|abort|jsonify)$", dotted(exc.func)) \
+                and _status_4xx(exc):
+            shapes.add("input_rejected", n)
+            return
+
+
+def _data_dir(path: str, shapes: Shapes) -> None:
+    p = path.strip().strip("/").removeprefix("./")
+    if p and p not in (".", "..") and not p.startswith(("/", "..", "~", "http")) and "*" not in p.split("/")[0]:
+        shapes.data_dirs.add(p.split("*", 1)[0].rstrip("/"))
