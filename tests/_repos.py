@@ -699,7 +699,24 @@ EVIDENCE_CASES: list[tuple[str, str, str, dict[str, str]]] = [
     # monitoring
     ("monitoring", "strong", "prometheus counter", {
         "app/main.py": PROMETHEUS_APP, "requirements.txt": "fastapi\nprometheus-client\n"}),
-    ("monitoring", "weak", "plain logging", {"triage.py": LOGGING_APP}),
+    ("monitoring", "weak", "plain logging in the served app", {"triage.py": LOGGING_APP, "app.py": '''
+        import logging
+
+        from fastapi import FastAPI
+
+        from triage import classify
+
+        logger = logging.getLogger(__name__)
+        app = FastAPI()
+
+
+        @app.post("/route")
+        def route(text: str) -> dict:
+            queue = classify(text)
+            logger.info("routed a ticket to %s", queue)
+            return {"queue": queue}
+    '''}),
+    ("monitoring", "missing", "logging only in an offline script", {"triage.py": LOGGING_APP}),
     ("monitoring", "weak", "loguru logging", {
         "triage.py": '''
             from loguru import logger

@@ -265,7 +265,7 @@ def test_badge_colour_follows_the_score(repo, tmp_path):
     full = tmp_path / "full.toml"
     full.write_text(CUSTOM_ROLE.split("\n[[item]]\nid = \"data-eng.postmortem\"")[0], encoding="utf-8")
     nothing = tmp_path / "nothing.toml"
-    nothing.write_text(CUSTOM_ROLE.replace('evidence = ["training"]', 'evidence = ["ux"]'), encoding="utf-8")
+    nothing.write_text(CUSTOM_ROLE.replace('evidence = ["training"]', 'evidence = ["tool_use"]'), encoding="utf-8")
     top = json.loads(run(str(repo), "--checklist", str(full), "--role", "data-eng", "--format", "badge").stdout)
     low = json.loads(run(str(repo), "--checklist", str(nothing), "--role", "data-eng", "--format", "badge").stdout)
     assert top["message"] == "100/100" and low["message"] == "0/100"

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from dataclasses import replace
 from functools import lru_cache
 
-from portfolio_check.engine.facts import RepoFacts
+from portfolio_check.engine.facts import Hit, RepoFacts
 from portfolio_check.engine.readers.base import FileFacts
 from portfolio_check.engine.rules import EvidenceKind, Rules
 from portfolio_check.model import Artifact, Finding, Location, Status
@@ -66,7 +67,7 @@ def _satisfied(facts: RepoFacts, sets: tuple[tuple[str, ...], ...], experimental
     return [tags for tags in sets if all(facts.has(t, experimental) for t in tags)]
 
 
-def _locations(facts: RepoFacts, sets: list[tuple[str, ...]], experimental: bool) -> tuple[Location, ...]:
+def _picked(facts: RepoFacts, sets: list[tuple[str, ...]], experimental: bool) -> list[Hit]:
     """The best places to look: files where most of the satisfied signals agree come first."""
     tags = list(dict.fromkeys(t for s in sets for t in s))
     hits = {t: [h for h in facts.hits.get(t, ()) if experimental or not h.experimental] for t in tags}
@@ -74,37 +75,46 @@ def _locations(facts: RepoFacts, sets: list[tuple[str, ...]], experimental: bool
     for t in tags:
         for path in {h.path for h in hits[t]}:
             density[path] = density.get(path, 0) + 1
-    picked: list[Location] = []
+    picked: list[tuple[str, Hit]] = []
+    seen: set[tuple[str, int | None]] = set()
     for t in tags:
         ranked = sorted(hits[t], key=lambda h: (-density[h.path], *h.key()))
         for h in ranked[:PER_TAG_LOCATIONS]:
-            loc = Location(h.path, h.line, h.text)
-            if loc not in picked:
-                picked.append(loc)
-    picked.sort(key=lambda loc: (-density[loc.path], loc.sort_key()))
-    return tuple(picked[:MAX_LOCATIONS])
+            if (h.path, h.line) not in seen:
+                seen.add((h.path, h.line))
+                picked.append((t, h))
+    picked.sort(key=lambda th: (-density[th[1].path], th[1].path, th[1].line or 0))
+    return [_with_reason(facts, t, h) for t, h in picked[:MAX_LOCATIONS]]
 
 
-def _reason(facts: RepoFacts, sets: list[tuple[str, ...]]) -> str:
-    parts: list[str] = []
-    for t in dict.fromkeys(t for s in sets for t in s):
-        text = facts.rules.reasons.get(t, t.replace("_", " "))
-        if text not in parts:
-            parts.append(text)
-    return "; ".join(parts)
+def _with_reason(facts: RepoFacts, tag: str, hit: Hit) -> Hit:
+    if hit.reason:
+        return hit
+    return replace(hit, reason=facts.rules.reasons.get(tag, tag.replace("_", " ")))
+
+
+def _locations(hits: list[Hit]) -> tuple[Location, ...]:
+    return tuple(Location(h.path, h.line, h.text) for h in hits)
+
+
+def _reason(hits: list[Hit]) -> str:
+    """The reasons of the signals shown: a reader sees why each location was picked."""
+    return "; ".join(dict.fromkeys(h.reason for h in hits))
 
 
 def evaluate(kind: EvidenceKind, facts: RepoFacts) -> Finding:
     sets = _satisfied(facts, kind.strong, experimental=False)
     if sets:
-        return Finding(kind.id, "strong", _locations(facts, sets, False), _reason(facts, sets))
+        hits = _picked(facts, sets, False)
+        return Finding(kind.id, "strong", _locations(hits), _reason(hits))
     sets = _satisfied(facts, kind.strong, experimental=True)
     if sets:
-        return Finding(kind.id, "weak", _locations(facts, sets, True),
-                       "only in experiment or scratch code: " + _reason(facts, sets))
+        hits = _picked(facts, sets, True)
+        return Finding(kind.id, "weak", _locations(hits), "only in experiment or scratch code: " + _reason(hits))
     sets = _satisfied(facts, kind.weak, experimental=True)
     if sets:
-        return Finding(kind.id, "weak", _locations(facts, sets, True), _reason(facts, sets))
+        hits = _picked(facts, sets, True)
+        return Finding(kind.id, "weak", _locations(hits), _reason(hits))
     return Finding(kind.id, "missing", (), f"not found; strong looks like: {kind.strong_looks_like}")
 
 

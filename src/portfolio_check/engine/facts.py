@@ -28,7 +28,8 @@ class Hit:
     line: int | None
     role: str
     experimental: bool = False
-    text: str = ""
+    text: str = field(default="", compare=False)
+    reason: str = field(default="", compare=False)
 
     def key(self) -> tuple[bool, int, str, int]:
         return (self.experimental, ROLE_ORDER.get(self.role, 9), self.path, self.line or 0)
@@ -65,7 +66,7 @@ class RepoFacts:
             return
         exp = self.rules.is_experimental(rel)
         for sig in self.rules.path_tags(rel):
-            self.add_hit(sig.tag, Hit(rel, None, "path", exp))
+            self.add_hit(sig.tag, Hit(rel, None, "path", exp, "", sig.reason))
 
     def add_file(self, ff: FileFacts) -> None:
         self.files_read += 1
@@ -79,14 +80,14 @@ class RepoFacts:
         for role in ff.roles:
             self.role_files[role] = self.role_files.get(role, 0) + 1
         exp = self.rules.is_experimental(ff.rel)
-        for tag, line, role, text in ff.hits:
-            self.add_hit(tag, Hit(ff.rel, line, role, exp, text))
+        for tag, line, role, text, reason in ff.hits:
+            self.add_hit(tag, Hit(ff.rel, line, role, exp, text, reason))
         is_js = "." + ff.rel.rsplit(".", 1)[-1].lower() in JS_EXT
         for module, line, role, text in ff.imports:
             for lib in self._libraries(module, is_js):
                 self.used_library_tags.add(lib.tag)
                 if role in lib.roles:
-                    self.add_hit(lib.tag, Hit(ff.rel, line, role, exp, text))
+                    self.add_hit(lib.tag, Hit(ff.rel, line, role, exp, text, lib.reason))
         for name, line, eco in ff.deps:
             self.deps.append((name, ff.rel, line, eco))
         self.commands.extend((ff.rel, name, cmd, line) for name, cmd, line in ff.commands)
@@ -138,7 +139,8 @@ class RepoFacts:
         for (path, line, step), commands in runs.items():
             text = "\n".join(commands)
             for m in matcher.find(Views.plain(text)):
-                self.add_hit(m.tag, Hit(path, line, "ci", False, snippet(f"{step} → {_line_at(text, m.offset)}")))
+                self.add_hit(m.tag, Hit(path, line, "ci", False, snippet(f"{step} → {_line_at(text, m.offset)}"),
+                                        m.reason + " (through the scripts it calls)"))
 
     def has(self, tag: str, include_experimental: bool = True) -> bool:
         return any(include_experimental or not h.experimental for h in self.hits.get(tag, ()))

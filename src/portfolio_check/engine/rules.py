@@ -75,11 +75,13 @@ class Match:
 
     tag: str
     offset: int
+    reason: str = ""
 
 
 @dataclass(frozen=True)
 class _Entry:
     tag: str
+    reason: str
     source: str
     multi: bool  # may span lines: searched over the whole view, not only the lines holding an anchor
     view: str
@@ -105,8 +107,8 @@ class RoleMatcher:
             not_near = _context(pat.not_near, pat.ignore_case)
             for rx in pat.regexes:
                 multi = "\\n" in rx.replace("[^\\n]", "") or "(?s" in rx or "\\s*\\n" in rx or "\\A" in rx
-                self.entries.append(_Entry(pat.tag, _scoped(rx, pat.ignore_case), multi, pat.view, near, not_near,
-                                           pat.window))
+                self.entries.append(_Entry(pat.tag, pat.reason, _scoped(rx, pat.ignore_case), multi, pat.view, near,
+                                           not_near, pat.window))
         self.prefilter = Prefilter(e.source for e in self.entries)
 
     def find(self, views: Views, skip: set[str] | frozenset[str] = frozenset()) -> list[Match]:
@@ -116,7 +118,7 @@ class RoleMatcher:
             return []
         aligned = raw.isascii()  # lower() keeps offsets only for ASCII text
         cands = self.prefilter.candidates(raw.lower(), ANCHOR_CAP)
-        found: dict[str, int] = {}
+        found: dict[str, Match] = {}
         for i in sorted(cands):
             entry = self.entries[i]
             if entry.tag in found or entry.tag in skip:
@@ -125,9 +127,9 @@ class RoleMatcher:
             regex = _compiled(entry.source)
             for m in _matches(regex, text, cands[i] if aligned and not entry.multi else None):
                 if _in_context(entry, text, m.start()):
-                    found[entry.tag] = m.start()
+                    found[entry.tag] = Match(entry.tag, m.start(), entry.reason)
                     break
-        return [Match(tag, offset) for tag, offset in found.items()]
+        return list(found.values())
 
 
 ANCHOR_CAP = 64
@@ -139,7 +141,7 @@ MAX_TRIES = 50
 def _context(patterns: tuple[str, ...], ignore_case: bool) -> re.Pattern[str] | None:
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.MULTILINE | (re.IGNORECASE if ignore_case else 0))
+    return re.compile("|".join(_scoped(p, ignore_case) for p in patterns), re.MULTILINE)
 
 
 def _in_context(entry: _Entry, text: str, offset: int) -> bool:

@@ -56,7 +56,8 @@ class Section:
 @dataclass
 class FileFacts:
     rel: str
-    hits: list[tuple[str, int | None, str, str]] = field(default_factory=list)  # (tag, line, role, matched text)
+    #: (tag, line, role, matched text, reason); an empty reason is the tag's reason in the rules
+    hits: list[tuple[str, int | None, str, str, str]] = field(default_factory=list)
     imports: list[tuple[str, int, str, str]] = field(default_factory=list)  # (module or package, line, role, text)
     deps: list[tuple[str, int | None, str]] = field(default_factory=list)  # (name, line, ecosystem)
     sections: list[Section] = field(default_factory=list)
@@ -75,8 +76,8 @@ class FileFacts:
     #: folders the code reads documents from (an app's knowledge base), as written in the code
     data_dirs: set[str] = field(default_factory=set)
 
-    def add(self, tag: str, line: int | None, role: str, text: str = "") -> None:
-        self.hits.append((tag, line, role, text))
+    def add(self, tag: str, line: int | None, role: str, text: str = "", reason: str = "") -> None:
+        self.hits.append((tag, line, role, text, reason))
 
 
 def file_kind(rel: str) -> str | None:
@@ -134,11 +135,11 @@ class LineCounter:
 
 def scan_views(ff: FileFacts, matcher: RoleMatcher, views: Views, role: str, line_of: LineOf | None = None) -> None:
     """Record the first accepted match of each tag the role's patterns find (once per tag and role)."""
-    seen = {t for t, _, r, _ in ff.hits if r == role}
+    seen = {h[0] for h in ff.hits if h[2] == role}
     found = matcher.find(views, seen)
     if not found:
         return
     counter = LineCounter(views.raw)
     for m in sorted(found, key=lambda x: x.offset):
         line = counter.at(m.offset)
-        ff.add(m.tag, line_of(line) if line_of else line, role, snippet(line_text(views.raw, m.offset)))
+        ff.add(m.tag, line_of(line) if line_of else line, role, snippet(line_text(views.raw, m.offset)), m.reason)

@@ -36,7 +36,9 @@ _LOADER = re.compile(r"(?:^|\.)(?:DirectoryLoader|SimpleDirectoryReader|\w*Direc
                      r"NotionDirectoryLoader|load_documents|load_docs|read_documents)$")
 _DOCS_NAME = re.compile(
     r"^(?:[A-Z_]*(?:DOCS|DOCUMENTS|KNOWLEDGE|KB|CORPUS|KNOWLEDGE_BASE)[A-Z_]*_(?:DIR|PATH|FOLDER|ROOT))$")
-_STRUCTURED_KW = {"response_format", "response_model", "output_type", "text_format", "output_schema"}
+_STRUCTURED_KW = {"response_format", "output_type", "text_format", "output_schema"}
+#: instructor's ``response_model`` on a model call (FastAPI's ``response_model`` on a route is not model output)
+_LLM_CREATE = re.compile(r"(?:^|\.)(?:create|acreate|create_with_completion|generate|chat|complete)$")
 _TIMEOUT_KW = {"timeout", "request_timeout", "read_timeout", "connect_timeout"}
 
 
@@ -151,10 +153,13 @@ def read_shapes(tree: ast.AST) -> Shapes:
 
 
 def _loop(node: ast.For | ast.AsyncFor | ast.While, shapes: Shapes) -> None:
+    """A loop that tries, catches a named failure and waits is a retry with backoff; with a bare ``except:`` that
+    swallows everything it is only a retry loop."""
     body = list(node.body)
-    has_try = any(isinstance(n, ast.Try) for n in _walk_local(body))
-    if has_try and any(_SLEEP.search(c) for c in _calls_in(body)):
-        shapes.add("retry_backoff", node)
+    tries = [n for n in _walk_local(body) if isinstance(n, ast.Try)]
+    if tries and any(_SLEEP.search(c) for c in _calls_in(body)):
+        named = any(h.type is not None for t in tries for h in t.handlers)
+        shapes.add("retry_backoff" if named else "retry_loop", node)
 
 
 def _try(node: ast.Try, shapes: Shapes) -> None:
@@ -181,13 +186,14 @@ def _call(node: ast.Call, shapes: Shapes) -> None:
             shapes.add("timeout_set", node)
     if "max_retries" in kws and _LLM_CLIENT.search(name):
         shapes.add("llm_retries", node)
-    if kws & _STRUCTURED_KW:
-        value = next(k.value for k in node.keywords if k.arg in _STRUCTURED_KW)
+    structured = kws & _STRUCTURED_KW or ("response_model" in kws and _LLM_CREATE.search(name))
+    if structured:
+        value = next(k.value for k in node.keywords if k.arg in _STRUCTURED_KW | {"response_model"})
         if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)) or (
                 isinstance(value, ast.Dict) and "json_schema" in ast.dump(value)):
             shapes.add("structured_output", node)
     if re.search(r"(?:^|\.)(?:with_structured_output|parse|create_structured_output_runnable)$", name) and (
-            "with_structured_output" in name or kws & _STRUCTURED_KW):
+            "with_structured_output" in name or structured):
         shapes.add("structured_output", node)
     if _LOADER.search(name) and node.args and isinstance(node.args[0], ast.Constant) \
             and isinstance(node.args[0].value, str):

@@ -27,13 +27,14 @@ METRIC = re.compile(
     r"(?i)\b(?:acc(?:uracy)?|f1|f-?score|auc|roc|pr-?auc|ap|map|precision|recall|prec|rec|rmse|rmsle|mse|mae|mape|"
     r"smape|wape|r2|r²|r\^2|loss|ndcg|mrr|hit(?:s|[ _-]?rate)?|recall@\d+|p@\d+|bleu|rouge\S*|meteor|em|"
     r"exact[ _-]?match|"
-    r"score|error|err|wer|cer|perplexity|ppl|win[ _-]?rate|pass(?:@\d+| rate)?|faithfulness|relevan\w*|"
-    r"correctness|groundedness|hallucination\w*|kappa|mcc|brier|log[ _-]?loss|iou|dice|top-?\d|silhouette|"
-    r"coverage|agreement|success(?: rate)?|quality|val(?:idation)?[ _-]?\w+|test[ _-]?\w+)\b"
+    r"(?:f1|bleu|rouge|r2|accuracy|eval|test|val|mteb|quality|similarity|relevance)[ _-]?score|error|err|wer|cer|"
+    r"perplexity|ppl|win[ _-]?rate|pass(?:@\d+| rate)?|faithfulness|relevan\w*|correctness|groundedness|"
+    r"hallucination\w*|kappa|κ|mcc|brier|log[ _-]?loss|iou|dice|top-?\d|silhouette|agreement|success rate|"
+    r"val(?:idation)?[ _-]?(?:acc\w*|loss|f1|auc|rmse|mae|score)|test[ _-]?(?:acc\w*|loss|f1|auc|rmse|mae|score))\b"
 )
 TIMING = re.compile(
-    r"(?i)(?:\b(?:latency|runtime|run[ _-]?time|duration|time|elapsed|p50|p90|p95|p99|ttft|throughput|speed|"
-    r"tokens?/s|tok/s|qps|rps|cost|price|\$|usd|inference)\b|\((?:ms|s|sec|min|h|\$)\))"
+    r"(?i)(?:\b(?:latency|runtime|run[ _-]?time|duration|time|elapsed|p50|p90|p95|p99|ttft|throughput|"
+    r"tokens?/s|tok/s|qps|rps|cost|usd|seconds|ms)\b|\$|\((?:ms|s|sec|min|h|\$)\))"
 )
 COMPARED = re.compile(
     r"(?i)\b(?:model|method|approach|system|config(?:uration)?|variant|setup|pipeline|experiment|run|strategy|"
@@ -46,15 +47,16 @@ SEGMENT = re.compile(
     r"difficulty|length|entity|genre|user[ _-]?group|subset|split|fold|dataset|task|question[ _-]?type)s?\b"
 )
 REFERENCE = re.compile(
-    r"(?i)\b(?:baseline|dummy\w*|majority\w*|most[ _-]frequent|naive|random|zero[ -]?shot|few[ -]?shot|base(?: model)?|"
+    r"(?i)(?<![\w-])(?:baseline|dummy\w*|majority\w*|most[ _-]frequent|naive|random|zero[ -]?shot|few[ -]?shot|"
+    r"base(?: model)?|"
     r"vanilla|default|untuned|un-?tuned|before|without|w/o|no[ _-]\w+|original|reference|pre-?trained|"
     r"off[ -]the[ -]shelf|bm25|tf-?idf|keyword|logistic[ _-]?regression|linear[ _-]?regression|logreg|ridge|lasso|"
     r"elastic[ _-]?net|(?:gaussian|multinomial)?[ _-]?nb|naive[ _-]?bayes|mean|median|"
     r"persistence|seasonal naive|previous|prior|old|v0|control|heuristic|rule[ -]based|long[ -]context|"
-    r"floor|ceiling|stock|untrained|frozen)\b"
+    r"floor|ceiling|stock|untrained|frozen)(?![\w-])"
 )
-_CHANGE_HEADER = re.compile(r"(?i)(?:\bvs\.?\b|\bbaseline\b|\bbefore\b|\bafter\b|Δ|\bdelta\b|\bimprovement\b|"
-                            r"\blift\b|\bgain\b|\bchange\b|\buplift\b)")
+_CHANGE_HEADER = re.compile(r"(?i)(?:\bvs\.?\s|\bbaseline\b|\bbefore\b|\bafter\b|(?:Δ|\bdelta\b|\bimprovement\b|"
+                            r"\blift\b|\bgain\b|\buplift\b)\s*(?:vs\.?|over|from)\b)")
 _SUPPORT = re.compile(r"(?i)^\s*support\s*$")
 _CLASS_REPORT_ROWS = re.compile(r"(?i)^\s*(?:macro avg|weighted avg|micro avg|accuracy)\s*$")
 
@@ -110,7 +112,7 @@ def judge(t: Table) -> list[str]:
     tags: list[str] = []
     if metric_cols and numeric_rows >= 1:
         tags.append("results_table")
-    if timing_cols and numeric_rows >= 1:
+    if timing_cols and numeric_rows >= 1 and (metric_cols or COMPARED.search(first) or len(t.header) <= 4):
         tags.append("timing_table")
     per_class = any(_SUPPORT.match(h) for h in t.header) or sum(bool(_CLASS_REPORT_ROWS.match(x)) for x in labels) >= 2
     segment = per_class or (bool(SEGMENT.search(first)) and not COMPARED.search(first))
@@ -124,7 +126,30 @@ def judge(t: Table) -> list[str]:
                 tags.append("baseline_table")
     if metric_cols and any(_CHANGE_HEADER.search(h) for h in [*headers, first]) and numeric_rows >= 1:
         tags.append("baseline_table")
+    if numeric_rows >= 1 and _split_columns(t, metric_cols):
+        tags.append("segment_table")
     return list(dict.fromkeys(tags))
+
+
+_NOT_A_SEGMENT = frozenset({"val", "valid", "validation", "test", "train", "training", "dev", "mean", "std", "avg",
+                            "average", "ci", "min", "max", "median", "k", "at", "score", "macro", "micro", "weighted",
+                            "top", "overall", "all", "total", "sd", "se", "err", "delta", "diff", "change", "vs"})
+
+
+def _split_columns(t: Table, metric_cols: list[int]) -> bool:
+    """One metric reported in several columns for different groups ("nDCG low-overlap", "nDCG high-overlap";
+    "accuracy (RU)", "accuracy (KY)"): results split by segment."""
+    groups: dict[str, set[str]] = {}
+    for j in metric_cols:
+        h = t.header[j]
+        m = METRIC.search(h)
+        if m is None:
+            continue
+        rest = (h[: m.start()] + " " + h[m.end() :]).lower()
+        words = [w for w in re.split(r"[^a-z]+", rest) if w]
+        if words and not all(w in _NOT_A_SEGMENT or len(w) == 1 for w in words):
+            groups.setdefault(m.group().lower(), set()).add(" ".join(words))
+    return any(len(v) >= 2 for v in groups.values())
 
 
 # --- readers of tables ------------------------------------------------------------------------------------------
