@@ -7,6 +7,7 @@ user relies on, so they hold over every fixture of the suite, not only the ones 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
@@ -57,6 +58,11 @@ def assert_invariants(root: Path, result: RepoResult) -> None:
             if loc.line is not None:
                 assert isinstance(loc.line, int)
                 assert 1 <= loc.line <= line_count(full), f"{f.id}: {p}:{loc.line} beyond the file's lines"
+            assert len(loc.text) <= 160 and not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in loc.text), loc
+            if loc.line is not None and loc.text and not p.endswith(".ipynb") and " → " not in loc.text:
+                words = re.findall(r"\w{3,}", loc.text)
+                line = line_text(root, p, loc.line)
+                assert not words or any(w in line for w in words[:5]), f"{f.id}: {loc} is not what {p} says there"
 
 
 def scan_checked(root: Path, **options: object) -> RepoResult:

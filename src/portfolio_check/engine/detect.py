@@ -6,59 +6,14 @@ substantial? is a postmortem section more than a line?) are small named function
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from dataclasses import replace
-from functools import lru_cache
 
 from portfolio_check.engine.facts import Hit, RepoFacts
-from portfolio_check.engine.readers.base import FileFacts
 from portfolio_check.engine.rules import EvidenceKind, Rules
 from portfolio_check.model import Artifact, Finding, Location, Status
 
 MAX_LOCATIONS = 5
 PER_TAG_LOCATIONS = 2
-
-
-# --- judgments that need logic: each raises derived tags on the facts ------------------------------------------
-
-def doc_tags(ff: FileFacts, rules: Rules) -> list[tuple[str, int | None, str]]:
-    """Judge one file's write-ups as it is read (so no document's sections are kept for later).
-
-    tech_memo: a dedicated write-up with substance (``memo_doc``), a substantial design/results section
-    (``memo_section``), or thin rationale (``memo_thin``); postmortem: a section on what went wrong, long enough
-    to hold a cause and a fix (``postmortem_section``), or only a line or two (``postmortem_thin``).
-    """
-    memo, pm = rules.memo, rules.postmortem
-    out: list[tuple[str, int | None, str]] = []
-    if not ff.sections and not ff.doc_words:
-        return out
-    first_sec = min(ff.sections, key=lambda sec: sec.line, default=None)
-    first = first_sec.line if first_sec else 1
-    first_title = "# " + first_sec.title if first_sec else ""
-    name = ff.rel.rsplit("/", 1)[-1]
-    dedicated = any(fnmatch.fnmatchcase(ff.rel, g) or fnmatch.fnmatchcase(name, g) for g in memo["doc_globs"])
-    if dedicated and not ff.rel.endswith(".ipynb") and ff.doc_words >= memo["doc_min_words"] \
-            and ff.doc_rationale >= memo["doc_min_rationale"]:
-        out.append(("memo_doc", first, first_title))
-    memo_heads, pm_heads = _compiled(tuple(memo["headings"])), _compiled(tuple(pm["headings"]))
-    for sec in ff.sections:
-        if any(h.search(sec.title) for h in memo_heads):
-            if sec.words >= memo["section_min_words"] and sec.rationale >= memo["section_min_rationale"]:
-                out.append(("memo_section", sec.line, "# " + sec.title))
-            elif sec.words >= 25 or sec.rationale >= 1:
-                out.append(("memo_thin", sec.line, "# " + sec.title))
-        if any(h.search(sec.title) for h in pm_heads):
-            out.append(("postmortem_section" if sec.words >= pm["min_words"] else "postmortem_thin", sec.line,
-                        "# " + sec.title))
-    if ff.doc_rationale >= memo["thin_min_rationale"] and ff.doc_words >= 80:
-        out.append(("memo_thin", first, first_title))
-    return out
-
-
-@lru_cache(maxsize=8)
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in patterns)
 
 
 # --- combining tags into a status ------------------------------------------------------------------------------

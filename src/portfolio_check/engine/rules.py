@@ -127,7 +127,8 @@ class RoleMatcher:
             regex = _compiled(entry.source)
             for m in _matches(regex, text, cands[i] if aligned and not entry.multi else None):
                 if _in_context(entry, text, m.start()):
-                    found[entry.tag] = Match(entry.tag, m.start(), entry.reason)
+                    g = m.group()  # a match may begin with the blank lines before it (^\s* in a rule)
+                    found[entry.tag] = Match(entry.tag, m.start() + len(g) - len(g.lstrip()), entry.reason)
                     break
         return list(found.values())
 
@@ -224,6 +225,18 @@ def _scoped(rx: str, ignore_case: bool) -> str:
     return f"(?{flags}:{rx})" if flags else f"(?:{rx})"
 
 
+class Cues:
+    """Content cues of a write-up on what failed, counted per line: (failures, causes, fixes)."""
+
+    def __init__(self, failure: list[str], cause: list[str], fix: list[str]) -> None:
+        self.regexes = tuple(re.compile("|".join(_scoped(p, False) for p in ps)) if ps else None
+                             for ps in (failure, cause, fix))
+
+    def count(self, line: str) -> tuple[int, int, int] | None:
+        counts = tuple(len(rx.findall(line)) if rx is not None else 0 for rx in self.regexes)
+        return counts if any(counts) else None  # type: ignore[return-value]
+
+
 def _norm(name: str) -> str:
     return name.strip().lower().replace("-", "_").replace(".", "_")
 
@@ -270,6 +283,7 @@ class Rules:
         ])
         self.memo: dict[str, Any] = dict(data.get("memo", {}))
         self.postmortem: dict[str, Any] = dict(data.get("postmortem", {}))
+        self.postmortem_cues = Cues(*(self.postmortem.get(k, []) for k in ("failure", "cause", "fix")))
         rationale = self.memo.get("rationale", [])
         self.rationale = re.compile("|".join(f"(?:{r})" for r in rationale), re.I) if rationale else None
         self.experimental_dirs = frozenset(data.get("experimental_dirs", []))

@@ -9,11 +9,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from portfolio_check.engine.detect import artifact_role, detect, doc_tags, notebook_only
+from portfolio_check.engine.detect import artifact_role, detect, notebook_only
 from portfolio_check.engine.facts import Hit, RepoFacts, local_module_names
 from portfolio_check.engine.inventory import Skipped, list_files
 from portfolio_check.engine.readers import Reader, file_kind
 from portfolio_check.engine.rules import Rules, bundled_rules
+from portfolio_check.engine.structure import writeups
 from portfolio_check.model import RepoResult
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
@@ -79,7 +80,7 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
         experimental = rules.is_experimental(entry.rel)
         if ff.provenance != "author":
             continue
-        for tag, line, text in doc_tags(ff, rules):
+        for tag, line, text in writeups.judge(ff, rules):
             facts.add_hit(tag, Hit(entry.rel, line, "doc", experimental, text))
     facts.finish()
     findings = detect(facts, rules)

@@ -51,6 +51,9 @@ class Section:
     title: str
     words: int = 0
     rationale: int = 0
+    failure: int = 0  # cues of a write-up on what failed: a failure, its cause, its fix
+    cause: int = 0
+    fix: int = 0
 
 
 @dataclass
@@ -63,6 +66,7 @@ class FileFacts:
     sections: list[Section] = field(default_factory=list)
     doc_words: int = 0
     doc_rationale: int = 0
+    doc_cues: dict[str, int] = field(default_factory=dict)  # failure/cause/fix cues over the whole document
     roles: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     binary: bool = False

@@ -63,9 +63,17 @@ def _sections_and_images(ff: FileFacts, lines: list[str], rules: Rules, line_of:
         terms = len(rationale.findall(line)) if rationale is not None and words > 2 else 0
         ff.doc_words += words
         ff.doc_rationale += terms
+        cues = rules.postmortem_cues.count(line) if words > 2 else None
         for sec in stack:
             sec.words += words
             sec.rationale += terms
+            if cues:
+                sec.failure += cues[0]
+                sec.cause += cues[1]
+                sec.fix += cues[2]
+        if cues:
+            for key, n in zip(("failure", "cause", "fix"), cues, strict=True):
+                ff.doc_cues[key] = ff.doc_cues.get(key, 0) + n
         prev = line
 
 
