@@ -95,7 +95,7 @@ def test_training_only_in_a_notebook_is_notebook_only(make_repo, scan):
     # the training itself is still found, in the notebook
     training = result.finding("training")
     assert training.status == "strong"
-    assert [loc.path for loc in training.locations] == ["sentiment.ipynb"]
+    assert {loc.path for loc in training.locations} == {"sentiment.ipynb"}
 
 
 def test_same_training_in_a_module_is_not_notebook_only(make_repo, scan):

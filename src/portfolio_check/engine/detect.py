@@ -103,17 +103,25 @@ MODEL_KINDS = ("training", "data_pipeline", "error_analysis", "drift_checks")
 
 
 def artifact_role(findings: tuple[Finding, ...], facts: RepoFacts) -> Artifact:
-    """Which bridge-portfolio artifact the repository best plays."""
+    """Which bridge-portfolio artifact the repository best plays, weighed over all of its kinds of evidence.
+
+    An AI application shows retrieval and tool use around a model it calls; a model project trains a model and
+    builds its data, error analysis and drift checks. Each side is scored from every kind it is made of (weak
+    evidence counts a little), so a RAG app with one fine-tuning script stays an AI application and a recommender
+    with an agent chat panel stays a model project; a tie goes to the side that trains a model.
+    """
     status: dict[str, Status] = {f.id: f.status for f in findings}
-    points = {"strong": 2, "weak": 0.5, "missing": 0}
-    ai = sum(points[status[k]] for k in AI_APP_KINDS) + (1 if facts.has("llm_client") else 0)
-    model = sum(points[status[k]] for k in MODEL_KINDS)
-    if status["training"] != "strong":
+    ai_points = {"strong": 2, "weak": 1, "missing": 0}
+    model_points = {"strong": 2, "weak": 0.5, "missing": 0}
+    ai = sum(ai_points[status[k]] for k in AI_APP_KINDS) + (1 if facts.has("llm_client", False) else 0)
+    model = sum(model_points[status[k]] for k in MODEL_KINDS)
+    trains = status["training"] == "strong"
+    if not trains:
         model = min(model, 1.5)
     code_files = facts.role_files.get("code", 0) + facts.role_files.get("notebook", 0)
     if code_files <= 2 and status["tech_memo"] == "strong":
         return "tech_memo"
-    if ai >= 2 and ai >= model:
+    if ai >= 2 and (ai > model or (ai == model and not trains)):
         return "ai_application"
     if model >= 2:
         return "model_project"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from portfolio_check.engine.provenance import AUTHOR, under
-from portfolio_check.engine.readers.base import JS_EXT, FileFacts, snippet
+from portfolio_check.engine.readers.base import JS_EXT, FileFacts, file_kind, snippet
 from portfolio_check.engine.readers.views import Views
 from portfolio_check.engine.rules import Library, Rules
 from portfolio_check.engine.structure import threads
@@ -62,7 +62,7 @@ class RepoFacts:
         self.files_seen += 1
         if size == 0:  # an empty file shows nothing, whatever its name
             return
-        if self.rules.provenance.by_path(rel) is not None:
+        if file_kind(rel) in (None, "doc") and self.rules.provenance.by_path(rel) is not None:
             return
         exp = self.rules.is_experimental(rel)
         for sig in self.rules.path_tags(rel):

@@ -5,7 +5,9 @@ agent reads, instructions and plans for AI coding assistants, generated model ca
 change logs. Evidence counts only from the author's work; the other classes are named in the rules file
 (``[[provenance]]``: path globs and content cues), so a new assistant's folder is a data change.
 
-Classes: ``author`` (the default), ``course``, ``knowledge_base``, ``assistant``, ``generated``, ``meta``.
+Classes: ``author`` (the default), ``course``, ``knowledge_base``, ``assistant``, ``generated``, ``meta``. They
+apply to write-ups (markdown, text, notebooks' prose is the author's): code and configuration in a folder named
+``corpus/`` or ``knowledge/`` is still the project's code.
 """
 
 from __future__ import annotations

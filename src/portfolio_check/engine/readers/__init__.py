@@ -47,7 +47,8 @@ class Reader:
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         ff.lines = text.count("\n") + 1
-        ff.provenance = self.rules.provenance.classify(rel, text[:3000])
+        if kind == "doc":  # who wrote it matters for write-ups; code and configs are the project's own
+            ff.provenance = self.rules.provenance.classify(rel, text[:3000])
         if ff.provenance != "author":  # not the author's writing: its path is a fact, its content is not evidence
             return ff
         try:

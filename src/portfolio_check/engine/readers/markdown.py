@@ -54,11 +54,11 @@ def _sections_and_images(ff: FileFacts, lines: list[str], rules: Rules, line_of:
             for src, alt, title_ in images.images_in(line):
                 cls = images.classify(src, alt, title_, heading)
                 if cls in ("screenshot", "demo"):
-                    ff.add("screenshot", _at(line_of, i), "doc", snippet(line))
+                    ff.add("screenshot", _at(line_of, i), "doc", snippet(line), rules.reasons["screenshot_image"])
                 elif cls in ("plot", "diagram"):
                     ff.add(f"image_{cls}", _at(line_of, i), "doc", snippet(line))
         elif _BARE_ASSET.match(line):  # GitHub renders an uploaded video on its own line as a player
-            ff.add("screenshot", _at(line_of, i), "doc", snippet(line))
+            ff.add("screenshot", _at(line_of, i), "doc", snippet(line), rules.reasons["screenshot_image"])
         words = len(line.split())
         terms = len(rationale.findall(line)) if rationale is not None and words > 2 else 0
         ff.doc_words += words

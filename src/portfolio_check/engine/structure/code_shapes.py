@@ -10,6 +10,7 @@ Each shape is a small question answered from the syntax tree of one file (or one
 - ``llm_retries``: an LLM client built with an explicit retry budget;
 - ``structured_output``: model output requested in, or parsed into, a declared schema;
 - ``input_rejected``: a branch that rejects a request with a 4xx status;
+- ``model_trained``: a model's ``fit`` called with training arguments (epochs, validation data, a train split);
 
 and, for following the thread, the functions a file defines (with their line spans), the names it calls, and the
 folders it loads documents from. Nothing here executes the code.
@@ -40,6 +41,9 @@ _STRUCTURED_KW = {"response_format", "output_type", "text_format", "output_schem
 #: instructor's ``response_model`` on a model call (FastAPI's ``response_model`` on a route is not model output)
 _LLM_CREATE = re.compile(r"(?:^|\.)(?:create|acreate|create_with_completion|generate|chat|complete)$")
 _TIMEOUT_KW = {"timeout", "request_timeout", "read_timeout", "connect_timeout"}
+#: keywords of a model's fit call that only training passes (a scaler's fit takes none of them)
+_FIT_KW = {"epochs", "validation_data", "validation_split", "callbacks", "batch_size", "eval_set", "steps_per_epoch",
+           "early_stopping_rounds", "sample_weight", "max_epochs", "verbose"}
 
 
 @dataclass
@@ -184,6 +188,9 @@ def _call(node: ast.Call, shapes: Shapes) -> None:
         value = next(k.value for k in node.keywords if k.arg in _TIMEOUT_KW)
         if not (isinstance(value, ast.Constant) and value.value is None):
             shapes.add("timeout_set", node)
+    if name.endswith(".fit") and (kws & _FIT_KW or any(
+            isinstance(a, ast.Name) and "train" in a.id.lower() for a in node.args[:2])):
+        shapes.add("model_trained", node)
     if "max_retries" in kws and _LLM_CLIENT.search(name):
         shapes.add("llm_retries", node)
     structured = kws & _STRUCTURED_KW or ("response_model" in kws and _LLM_CREATE.search(name))
