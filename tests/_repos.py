@@ -300,6 +300,11 @@ CHROMA_RAG = '''
     def retrieve(question: str, k: int = 4) -> list[str]:
         result = collection.query(query_texts=[question], n_results=k)
         return result["documents"][0]
+
+
+    if __name__ == "__main__":
+        build_index("help_centre")
+        print(retrieve("How do I return an item?"))
 '''
 
 TOOLS_AGENT = '''
@@ -827,6 +832,11 @@ EVIDENCE_CASES: list[tuple[str, str, str, dict[str, str]]] = [
             def top_k(index: faiss.IndexFlatIP, query: np.ndarray, k: int = 5):
                 scores, ids = index.search(query.astype("float32").reshape(1, -1), k)
                 return list(zip(ids[0], scores[0]))
+
+
+            if __name__ == "__main__":
+                vectors = np.load("embeddings.npy")
+                print(top_k(build(vectors), vectors[0]))
         '''}),
     ("retrieval", "weak", "RAG in prose", {
         "README.md": doc(README_PLAIN, """

@@ -248,6 +248,10 @@ RETRY = '''
             except httpx.HTTPError:
                 time.sleep(2 ** attempt)
         raise RuntimeError("the model API kept failing")
+
+
+    if __name__ == "__main__":
+        print(ask(httpx.Client(base_url="http://localhost:8000"), "hello"))
 '''
 
 
@@ -288,7 +292,7 @@ def test_a_fallback_computed_in_the_except_branch_is_failure_handling(make_repo,
             except TimeoutError:
                 reply = backup.invoke(question)
             return reply
-    '''})
+    ''', "app/main.py": "from app.answer import answer\n\nprint(answer('hi', primary=None, backup=None))\n"})
     assert status(scan(repo), "failure_handling") == "strong"
 
 
@@ -395,3 +399,56 @@ def test_every_location_carries_the_text_found_there(make_repo, scan, tmp_path):
         assert loc.text and loc.text.rstrip("…") in " ".join(line.split()), (loc, line)
     report = json.dumps([{"text": loc.text} for loc in shown])
     assert "\\u001b" not in report
+
+
+# --- built and used, or defined and forgotten ------------------------------------------------------------------
+
+SEARCH_MODULE = '''
+    import faiss
+
+
+    def search(index: faiss.Index, query, k: int = 5):
+        return index.search(query, k)
+'''
+
+
+def test_retrieval_that_nothing_calls_is_weak(make_repo, scan):
+    finding = scan(make_repo({"rag/search.py": SEARCH_MODULE})).finding("retrieval")
+    assert finding.status == "weak"
+    assert "never called" in finding.reason
+
+
+def test_the_same_retrieval_called_by_the_app_is_strong(make_repo, scan):
+    app = "from rag.search import search\n\nprint(search(load_index(), embed('refunds')))\n"
+    assert status(scan(make_repo({"rag/search.py": SEARCH_MODULE, "app.py": app})), "retrieval") == "strong"
+
+
+def test_a_function_called_only_from_an_experiments_folder_is_weak(make_repo, scan):
+    demo = "from rag.search import search\n\nprint(search(None, None))\n"
+    result = scan(make_repo({"rag/search.py": SEARCH_MODULE, "experiments/try_search.py": demo}))
+    assert status(result, "retrieval") == "weak"
+
+
+def test_a_method_marked_experimental_is_weak(make_repo, scan):
+    client = '''
+        from openai import OpenAI
+
+        from helpers import experimental
+
+
+        class Client:
+            def __init__(self) -> None:
+                self.llm = OpenAI()
+
+            @experimental
+            def call_tools(self, prompt: str, tools: list[dict]):
+                return self.llm.chat.completions.create(model="gpt-4o-mini", messages=[prompt], tools=tools)
+    '''
+    app = "from client import Client\n\nprint(Client().call_tools('weather?', []))\n"
+    assert status(scan(make_repo({"client.py": client, "app.py": app})), "tool_use") == "weak"
+
+
+def test_a_console_script_entry_point_is_a_use(make_repo, scan):
+    pyproject = '[project]\nname = "rag"\nversion = "0"\n\n[project.scripts]\nrag-search = "rag.search:search"\n'
+    assert status(scan(make_repo({"rag/search.py": SEARCH_MODULE, "pyproject.toml": pyproject})),
+                  "retrieval") == "strong"

@@ -77,7 +77,8 @@ def test_a_rag_ingest_route_alone_is_a_weak_data_pipeline(tmp_path: Path) -> Non
 
 def test_cleaning_code_is_still_a_strong_data_pipeline(tmp_path: Path) -> None:
     prep = ("import pandas as pd\n\n\ndef clean_orders(df: pd.DataFrame) -> pd.DataFrame:\n"
-            "    df = df.drop_duplicates(subset='order_id')\n    return df.dropna(subset=['amount'])\n")
+            "    df = df.drop_duplicates(subset='order_id')\n    return df.dropna(subset=['amount'])\n\n\n"
+            "if __name__ == '__main__':\n    clean_orders(pd.read_csv('orders.csv')).to_parquet('orders.parquet')\n")
     result = scan_repo(write(tmp_path, {"pipeline/clean.py": prep}))
     assert result.finding("data_pipeline").status == "strong"
 

@@ -65,7 +65,7 @@ def evaluate(kind: EvidenceKind, facts: RepoFacts) -> Finding:
     sets = _satisfied(facts, kind.strong, experimental=True)
     if sets:
         hits = _picked(facts, sets, True)
-        return Finding(kind.id, "weak", _locations(hits), "only in experiment or scratch code: " + _reason(hits))
+        return Finding(kind.id, "weak", _locations(hits), "only in experiment or scratch code, or in code nothing calls: " + _reason(hits))
     sets = _satisfied(facts, kind.weak, experimental=True)
     if sets:
         hits = _picked(facts, sets, True)

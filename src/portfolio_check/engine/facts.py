@@ -7,7 +7,7 @@ followed into the Makefiles, scripts and package scripts they call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from portfolio_check.engine.provenance import AUTHOR, under
 from portfolio_check.engine.readers.base import JS_EXT, FileFacts, file_kind, snippet
@@ -51,6 +51,9 @@ class RepoFacts:
     not_authored: dict[str, int] = field(default_factory=dict)  # provenance class -> files
     commands: list[tuple[str, str, str, int]] = field(default_factory=list)  # (file, name, command, line)
     data_dirs: set[str] = field(default_factory=set)
+    #: names read anywhere outside experiment folders, and hits inside functions nothing may call
+    refs: set[str] = field(default_factory=set)
+    in_functions: list[tuple[str, Hit, str, bool]] = field(default_factory=list)  # (tag, hit, function, parked)
     _lib_cache: dict[tuple[str, str], list[Library]] = field(default_factory=dict)
 
     def add_hit(self, tag: str, hit: Hit) -> None:
@@ -80,8 +83,16 @@ class RepoFacts:
         for role in ff.roles:
             self.role_files[role] = self.role_files.get(role, 0) + 1
         exp = self.rules.is_experimental(ff.rel)
+        if not exp:
+            self.refs |= ff.calls
+        spans = sorted(d for d in ff.defs if d[3] in ("", "parked") and not _called_by_framework(d[0]))
         for tag, line, role, text, reason in ff.hits:
-            self.add_hit(tag, Hit(ff.rel, line, role, exp, text, reason))
+            hit = Hit(ff.rel, line, role, exp, text, reason)
+            self.add_hit(tag, hit)
+            if spans and role == "code" and line is not None and not exp:
+                func = _enclosing(spans, line)
+                if func is not None:
+                    self.in_functions.append((tag, hit, func[0], func[3] == "parked"))
         is_js = "." + ff.rel.rsplit(".", 1)[-1].lower() in JS_EXT
         for module, line, role, text in ff.imports:
             for lib in self._libraries(module, is_js):
@@ -106,9 +117,24 @@ class RepoFacts:
         return self._lib_cache[key]
 
     def finish(self) -> None:
+        self._park_unused()
         self._drop_knowledge_base()
         self._listed_only()
         self._follow_ci()
+
+    def _park_unused(self) -> None:
+        """Built and used, or defined and forgotten: a signal inside a function that no code outside experiment
+        folders reads (or one marked experimental) counts like experiment code."""
+        for tag, hit, func, parked in self.in_functions:
+            if not parked and func in self.refs:
+                continue
+            bucket = self.hits.get(tag, [])
+            for i, h in enumerate(bucket):
+                if h == hit and not h.experimental:
+                    why = "marked experimental" if parked else "never called"
+                    bucket[i] = replace(h, experimental=True, reason=f"{h.reason or self.rules.reasons.get(tag, tag)}"
+                                        f" (in {func}(), {why})")
+        self.in_functions.clear()
 
     def _listed_only(self) -> None:
         """Dependencies listed but never imported raise ``<tag>@listed``."""
@@ -144,6 +170,25 @@ class RepoFacts:
 
     def has(self, tag: str, include_experimental: bool = True) -> bool:
         return any(include_experimental or not h.experimental for h in self.hits.get(tag, ()))
+
+
+#: functions a runtime calls by convention, never by name in the repository
+_CONVENTIONAL = frozenset({"forward", "main", "handler", "lambda_handler", "setup", "teardown", "call", "run",
+                           "create_app", "get_app", "lifespan", "startup", "shutdown", "predict_step",
+                           "training_step", "validation_step", "test_step", "configure_optimizers"})
+
+
+def _called_by_framework(name: str) -> bool:
+    return name.startswith("__") or name in _CONVENTIONAL or name.startswith(("on_", "test_"))
+
+
+def _enclosing(spans: list[tuple[str, int, int, str]], line: int) -> tuple[str, int, int, str] | None:
+    """The innermost function around ``line`` among ``spans`` (sorted by name; few per file)."""
+    best: tuple[str, int, int, str] | None = None
+    for span in spans:
+        if span[1] <= line <= span[2] and (best is None or span[1] >= best[1]):
+            best = span
+    return best
 
 
 def _line_at(text: str, offset: int) -> str:

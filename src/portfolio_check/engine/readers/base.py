@@ -75,7 +75,7 @@ class FileFacts:
     #: commands this file runs or defines, for following CI into scripts: (name or "", command, line)
     commands: list[tuple[str, str, int]] = field(default_factory=list)
     #: Python functions defined here (name, first line, last line) and names called anywhere in the file
-    defs: list[tuple[str, int, int]] = field(default_factory=list)
+    defs: list[tuple[str, int, int, str]] = field(default_factory=list)
     calls: set[str] = field(default_factory=set)
     #: folders the code reads documents from (an app's knowledge base), as written in the code
     data_dirs: set[str] = field(default_factory=set)

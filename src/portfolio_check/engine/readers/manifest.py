@@ -15,6 +15,7 @@ from portfolio_check.engine.rules import Rules
 
 REQ_LINE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 EGG = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")
+_ENTRY_POINT = re.compile(r"[\w.]{1,200}:([A-Za-z_]\w{0,100})\b")
 _WORD = re.compile(r"[A-Za-z0-9@][A-Za-z0-9._/@-]*")
 _SETUP_REQ = re.compile(
     r"""["']([A-Za-z0-9][A-Za-z0-9._-]{0,200})\s{0,20}(?:\[[^\]\n]{0,200}\])?\s{0,20}(?:[<>=!~;][^"'\n]{0,200})?["']"""
@@ -109,6 +110,8 @@ def read_manifest(ff: FileFacts, text: str, rules: Rules) -> None:
         ff.warnings.append(
             f"{ff.rel}: could not be parsed ({str(exc).splitlines()[0][:100]}); dependencies in it unknown"
         )
+    for m in _ENTRY_POINT.finditer(text):  # console scripts call their function by a string: "pkg.cli:train"
+        ff.calls.add(m.group(1))
     if name in ("pyproject.toml", "setup.cfg", "package.json", "pipfile"):
         scan_views(ff, rules.matcher("config", ff.rel), Views.plain(text), "config")
 

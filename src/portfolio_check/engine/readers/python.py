@@ -4,7 +4,6 @@ on views without comments or string contents."""
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 
 from portfolio_check.engine.readers.base import FileFacts, LineCounter, LineOf, line_text, scan_views, snippet
@@ -78,7 +77,11 @@ def shapes(ff: FileFacts, source: str, role: str, line_of: LineOf | None = None,
         ff.add(tag, line_of(line) if line_of else line, role, snippet(text))
     if line_of is None:
         ff.defs.extend(found.defs)
-    ff.calls |= found.calls
+    own = {}  # a function's name read inside its own body (recursion, or a method of the same name) is no use
+    for name, first, last, _kind in found.defs:
+        own.setdefault(name, []).append((first, last))
+    ff.calls |= {name for name, line in found.refs
+                 if not any(first <= line <= last for first, last in own.get(name, ()))}
     ff.data_dirs |= found.data_dirs
     return True
 
@@ -92,17 +95,3 @@ def read_python(ff: FileFacts, text: str, rules: Rules, role: str) -> None:
         ff.warnings.append(f"{ff.rel}: an import statement does not parse; some imports unknown")
     shapes(ff, text, role)
     scan_views(ff, rules.matcher(role, ff.rel), views, role)
-
-
-def enclosing(defs: list[tuple[str, int, int]], line: int) -> str | None:
-    """The innermost function defined around ``line``, by name."""
-    best: tuple[int, str] | None = None
-    starts = sorted(defs, key=lambda d: d[1])
-    i = bisect.bisect_right([d[1] for d in starts], line)
-    for name, first, last in starts[:i]:
-        if first <= line <= last and (best is None or first >= best[0]):
-            best = (first, name)
-    return best[1] if best else None
-
-
-__all__ = ["NOTEBOOK_EXPORT", "Views", "enclosing", "imports", "line_text", "read_python", "shapes"]

@@ -51,8 +51,12 @@ class Shapes:
     """What one syntax tree shows: shape tags with their lines, defined functions, called names, document dirs."""
 
     found: list[tuple[str, int]] = field(default_factory=list)
-    defs: list[tuple[str, int, int]] = field(default_factory=list)
-    calls: set[str] = field(default_factory=set)
+    #: functions defined: (name, first line, last line, kind: "" a plain function, "parked" one marked
+    #: experimental or deprecated, "hooked" one with another decorator (a framework calls it), "method" a plain
+    #: method (a base class or framework may call it without naming it))
+    defs: list[tuple[str, int, int, str]] = field(default_factory=list)
+    #: every name read (called, passed or referenced) with its line
+    refs: list[tuple[str, int]] = field(default_factory=list)
     data_dirs: set[str] = field(default_factory=set)
 
     def add(self, tag: str, node: ast.AST) -> None:
@@ -138,9 +142,17 @@ def _handler_names(handler: ast.ExceptHandler) -> str:
 
 def read_shapes(tree: ast.AST) -> Shapes:
     shapes = Shapes()
+    methods = {id(n) for c in ast.walk(tree) if isinstance(c, ast.ClassDef) for n in c.body}
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            shapes.defs.append((node.name, node.lineno, getattr(node, "end_lineno", None) or node.lineno))
+            kind = _decorated(node)
+            if not kind and id(node) in methods:
+                kind = "method"
+            shapes.defs.append((node.name, node.lineno, getattr(node, "end_lineno", None) or node.lineno, kind))
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            shapes.refs.append((node.id, node.lineno))
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            shapes.refs.append((node.attr, node.lineno))
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             _loop(node, shapes)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
@@ -154,6 +166,16 @@ def read_shapes(tree: ast.AST) -> Shapes:
                 and isinstance(node.value.value, str):
             _data_dir(node.value.value, shapes)
     return shapes
+
+
+_PARKED = re.compile(r"(?:^|\.)(?:experimental|deprecated|unused|wip|todo)$", re.I)
+
+
+def _decorated(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    names = [dotted(d) for d in node.decorator_list]
+    if any(_PARKED.search(n) for n in names):
+        return "parked"
+    return "hooked" if names else ""
 
 
 def _loop(node: ast.For | ast.AsyncFor | ast.While, shapes: Shapes) -> None:
@@ -181,8 +203,6 @@ def _try(node: ast.Try, shapes: Shapes) -> None:
 
 def _call(node: ast.Call, shapes: Shapes) -> None:
     name = dotted(node.func)
-    if name:
-        shapes.calls.add(name.rsplit(".", 1)[-1])
     kws = {k.arg for k in node.keywords if k.arg}
     if kws & _TIMEOUT_KW and _CLIENT_CALL.search(name):
         value = next(k.value for k in node.keywords if k.arg in _TIMEOUT_KW)
