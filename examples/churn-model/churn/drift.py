@@ -54,16 +54,6 @@ def drift_table(reference: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("psi", ascending=False)
 
 
-def evidently_report(reference: pd.DataFrame, current: pd.DataFrame, path: Path) -> None:
-    """Optional HTML report for humans; the decision below does not depend on it."""
-    from evidently.metric_preset import DataDriftPreset
-    from evidently.report import Report
-
-    report = Report(metrics=[DataDriftPreset()])
-    report.run(reference_data=reference[FEATURES], current_data=current[FEATURES])
-    report.save_html(str(path))
-
-
 def decide(table: pd.DataFrame, cfg: dict, live_auc: float | None) -> list[str]:
     reasons = []
     drifted = table[table["psi"] > cfg["psi_alert"]]
@@ -82,7 +72,6 @@ def main() -> int:
     ap.add_argument("--reference", default="data/features/train.parquet")
     ap.add_argument("--current", default="logs/predictions.jsonl")
     ap.add_argument("--labels", help="csv of customer_id,churned_60d once labels mature")
-    ap.add_argument("--html", default="reports/drift.html")
     args = ap.parse_args()
 
     cfg = yaml.safe_load(open("params.yaml"))["drift"]
@@ -96,7 +85,6 @@ def main() -> int:
         labelled = current.merge(pd.read_csv(args.labels), on="customer_id")
         live_auc = roc_auc_score(labelled["churned_60d"], labelled["proba"])
 
-    evidently_report(reference, current, Path(args.html))
     reasons = decide(table, cfg, live_auc)
     Path("reports/drift.json").write_text(json.dumps(
         {"features": table.to_dict(orient="records"), "live_auc": live_auc, "retrain": reasons}, indent=2))

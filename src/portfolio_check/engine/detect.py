@@ -65,7 +65,8 @@ def evaluate(kind: EvidenceKind, facts: RepoFacts) -> Finding:
     sets = _satisfied(facts, kind.strong, experimental=True)
     if sets:
         hits = _picked(facts, sets, True)
-        return Finding(kind.id, "weak", _locations(hits), "only in experiment or scratch code, or in code nothing calls: " + _reason(hits))
+        return Finding(kind.id, "weak", _locations(hits),
+                       "only in experiment or scratch code, or in code nothing calls: " + _reason(hits))
     sets = _satisfied(facts, kind.weak, experimental=True)
     if sets:
         hits = _picked(facts, sets, True)
@@ -79,20 +80,25 @@ def detect(facts: RepoFacts, rules: Rules) -> tuple[Finding, ...]:
 
 # --- per-repository signals --------------------------------------------------------------------------------------
 
-TRAINING_TAGS = ("training_code", "hyperparameter_search")
+TRAINING_TAGS = ("training_code", "model_trained", "hyperparameter_search")
+#: ML work done in modules (not a mere import): training, data preparation, evaluation
+MODULE_WORK_TAGS = (*TRAINING_TAGS, "data_prep_module", "data_script", "metric_computed", "eval_suite_path")
 
 
 def notebook_only(facts: RepoFacts) -> bool:
     """The ML code lives only in notebooks, even if an app loads the saved model.
 
-    Training decides when there is any; otherwise the rest of the ML code (evaluation, metrics) does.
+    Training in notebooks makes a repository notebook-only unless modules do ML work of their own (training, data
+    preparation or evaluation); without training, the rest of the ML code decides.
     """
     def where(tags: tuple[str, ...] | frozenset[str]) -> tuple[bool, bool]:
         hits = [h for t in tags for h in facts.hits.get(t, ())]
-        return (any(h.role == "notebook" for h in hits),
+        return (any(h.role in ("notebook", "executed") for h in hits),
                 any(h.role == "code" and not h.experimental for h in hits))
 
     in_nb, in_code = where(TRAINING_TAGS)
+    if in_nb and not in_code:
+        return not where(MODULE_WORK_TAGS)[1]
     if not (in_nb or in_code):
         in_nb, in_code = where(facts.rules.ml_code_tags)
     return in_nb and not in_code
@@ -125,8 +131,9 @@ def artifact_role(findings: tuple[Finding, ...], facts: RepoFacts) -> Artifact:
         return "ai_application"
     if model >= 2:
         return "model_project"
-    if status["tech_memo"] == "strong" and code_files <= 5:
-        return "tech_memo"
+    if status["tech_memo"] == "strong" or (status["tech_memo"] == "weak" and status["evals"] == "strong"
+                                           and status["baselines"] == "strong"):
+        return "tech_memo"  # a study or a report: its write-up and its measured comparison are the artifact
     if ai >= 1:
         return "ai_application"
     return "none"

@@ -117,10 +117,21 @@ class RepoFacts:
         return self._lib_cache[key]
 
     def finish(self) -> None:
+        self._veto()
         self._park_unused()
         self._drop_knowledge_base()
         self._listed_only()
         self._follow_ci()
+
+    def _veto(self) -> None:
+        """A tag's hits do not count in a file where its veto tag is raised, nor in the rest of that file's folder
+        (an app's folder; at the top of the repository, only the file itself): the code says what it is for."""
+        for tag, by in self.rules.vetoes:
+            files = {h.path for h in self.hits.get(by, ())}
+            if not files or tag not in self.hits:
+                continue
+            folders = {f.rsplit("/", 1)[0] for f in files if "/" in f}
+            self.hits[tag] = [h for h in self.hits[tag] if h.path not in files and not under(h.path, folders)]
 
     def _park_unused(self) -> None:
         """Built and used, or defined and forgotten: a signal inside a function that no code outside experiment
@@ -179,7 +190,7 @@ _CONVENTIONAL = frozenset({"forward", "main", "handler", "lambda_handler", "setu
 
 
 def _called_by_framework(name: str) -> bool:
-    return name.startswith("__") or name in _CONVENTIONAL or name.startswith(("on_", "test_"))
+    return name in _CONVENTIONAL or name.startswith(("__", "on_", "test_"))
 
 
 def _enclosing(spans: list[tuple[str, int, int, str]], line: int) -> tuple[str, int, int, str] | None:

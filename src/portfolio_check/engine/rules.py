@@ -286,6 +286,7 @@ class Rules:
         self.postmortem_cues = Cues(*(self.postmortem.get(k, []) for k in ("failure", "cause", "fix")))
         rationale = self.memo.get("rationale", [])
         self.rationale = re.compile("|".join(f"(?:{r})" for r in rationale), re.I) if rationale else None
+        self.vetoes: tuple[tuple[str, str], ...] = tuple((x["tag"], x["by"]) for x in data.get("veto", []))
         self.experimental_dirs = frozenset(data.get("experimental_dirs", []))
         self.test_globs = tuple(data.get("test_globs", []))
         self.reasons: dict[str, str] = {}

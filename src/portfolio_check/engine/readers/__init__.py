@@ -7,6 +7,7 @@ its kind, which leaves compact facts (see base.py) and drops the text.
     markdown.py    write-ups: sections, tables, images, patterns on prose
     manifest.py    dependency manifests (and package.json scripts)
     ci.py          CI workflows, Makefiles, shell scripts, tox: what runs, for following CI into scripts
+    results.py     committed result files (CSV, TSV, JSON reports of metrics) read as tables
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class Reader:
         return ff
 
     def _dispatch(self, ff: FileFacts, text: str, kind: str) -> None:
-        from portfolio_check.engine.readers import ci, javascript, manifest, markdown, notebook, python
+        from portfolio_check.engine.readers import ci, javascript, manifest, markdown, notebook, python, results
         from portfolio_check.engine.readers.base import scan_views
         from portfolio_check.engine.readers.views import Views
 
@@ -83,5 +84,7 @@ class Reader:
             manifest.read_manifest(ff, text, rules)
         elif kind == "ci":
             ci.read_ci(ff, text, rules)
+        elif kind == "results":
+            results.read_results(ff, text, rules)
         else:
             ci.read_config(ff, text, rules)

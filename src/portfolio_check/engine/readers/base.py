@@ -95,6 +95,13 @@ def file_kind(rel: str) -> str | None:
         return "manifest"
     if ext == ".ipynb":
         return "notebook"
+    if ext in (".csv", ".tsv", ".json"):
+        from portfolio_check.engine.readers.results import is_result_file
+
+        if is_result_file(rel):
+            return "results"
+        if ext != ".json":
+            return None
     if ext in PY_EXT:
         return "python"
     if ext in JS_EXT:

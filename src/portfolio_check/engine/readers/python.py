@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 import re
 
-from portfolio_check.engine.readers.base import FileFacts, LineCounter, LineOf, line_text, scan_views, snippet
-from portfolio_check.engine.readers.views import Views, python_views
+from portfolio_check.engine.readers.base import FileFacts, LineCounter, LineOf, scan_views, snippet
+from portfolio_check.engine.readers.views import python_views
 from portfolio_check.engine.rules import Rules
 from portfolio_check.engine.structure.code_shapes import read_shapes
 
@@ -77,7 +77,8 @@ def shapes(ff: FileFacts, source: str, role: str, line_of: LineOf | None = None,
         ff.add(tag, line_of(line) if line_of else line, role, snippet(text))
     if line_of is None:
         ff.defs.extend(found.defs)
-    own = {}  # a function's name read inside its own body (recursion, or a method of the same name) is no use
+    # a function's name read inside its own body (recursion, or a method of the same name) is not a use of it
+    own: dict[str, list[tuple[int, int]]] = {}
     for name, first, last, _kind in found.defs:
         own.setdefault(name, []).append((first, last))
     ff.calls |= {name for name, line in found.refs

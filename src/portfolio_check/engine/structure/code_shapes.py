@@ -168,6 +168,9 @@ def read_shapes(tree: ast.AST) -> Shapes:
     return shapes
 
 
+_READINESS = re.compile(r"(?:^|\.)\w*(?:health|ping|ready|readiness|heartbeat|wait_for|get_collections|"
+                        r"is_alive|connect)\w*$", re.I)
+_BROAD = re.compile(r"(?:builtins\.)?(?:Exception|BaseException)")
 _PARKED = re.compile(r"(?:^|\.)(?:experimental|deprecated|unused|wip|todo)$", re.I)
 
 
@@ -183,12 +186,22 @@ def _loop(node: ast.For | ast.AsyncFor | ast.While, shapes: Shapes) -> None:
     swallows everything it is only a retry loop."""
     body = list(node.body)
     tries = [n for n in _walk_local(body) if isinstance(n, ast.Try)]
-    if tries and any(_SLEEP.search(c) for c in _calls_in(body)):
-        named = any(h.type is not None for t in tries for h in t.handlers)
-        shapes.add("retry_backoff" if named else "retry_loop", node)
+    calls = list(_calls_in(body))
+    if tries and any(_SLEEP.search(c) for c in calls):
+        named = any(h.type is not None and not _BROAD.fullmatch(_handler_names(h)) for t in tries for h in t.handlers)
+        waiting = any(_READINESS.search(c) for c in calls)  # waiting for a service to start is not a retry policy
+        shapes.add("retry_backoff" if named and not waiting else "retry_loop", node)
+
+
+#: calls a guarded path makes: a model, an API or a search (a fallback around reading a CSV is not a guardrail)
+_GUARDED_CALL = re.compile(r"(?:^|\.)(?:invoke|ainvoke|predict\w*|generate\w*|create|acreate|complete|chat\w*|"
+                           r"completion|load_model|from_pretrained|pipeline|get|post|request|fetch\w*|query|search|"
+                           r"retrieve\w*|embed\w*|answer\w*|ask|run|call_\w+|classify\w*|score|rerank\w*)$")
 
 
 def _try(node: ast.Try, shapes: Shapes) -> None:
+    if not any(_GUARDED_CALL.search(c) for c in _calls_in(node.body)):
+        return
     tried = _assigned_from_call(node.body)
     for h in node.handlers:
         names = _handler_names(h)

@@ -11,6 +11,7 @@ import re
 from typing import Literal
 
 ImageClass = Literal["badge", "logo", "diagram", "plot", "screenshot", "demo", "unknown"]
+#: (API docs pages, terminal output and logs are classed with diagrams: pictures of the system, not of a UI)
 
 _MD_IMAGE = re.compile(r"!\[([^\]\n]{0,300})\]\(\s*<?([^)\s>]{1,500})>?(?:\s+[\"']([^\"'\n]{0,300})[\"'])?\s*\)")
 _HTML_IMG = re.compile(r"<img\b([^>\n]{0,1000})>", re.I)
@@ -26,6 +27,8 @@ _BADGE_HOST = re.compile(
     re.I,
 )
 _WORDS: list[tuple[ImageClass, re.Pattern[str]]] = [
+    ("diagram", re.compile(r"(?:swagger|openapi|redoc|api[ _-]?docs?|\bdocs?\b|docs[ _-]|postman|curl|terminal|"
+                           r"console|\bcli\b|shell|command[ _-]line|output|logs?\b)", re.I)),
     ("logo", re.compile(r"(?:^|[^a-z])(?:logo|banner|icon|favicon|avatar|brand|hero|header|cover|splash|thumbnail)"
                         r"(?:[^a-z]|$)", re.I)),
     ("diagram", re.compile(r"(?:architecture|diagram|flow ?chart|flowchart|sequence|workflow|pipeline|system|overview|"

@@ -86,6 +86,27 @@ def _numeric_rows(t: Table, cols: list[int]) -> int:
     return sum(1 for r in t.rows if any(j < len(r) and is_number(r[j]) for j in cols))
 
 
+def _words(t: Table) -> Table:
+    """Names written with underscores (``baseline_majority``, ``avg_latency``) read as words."""
+    return Table(tuple(h.replace("_", " ") for h in t.header),
+                 tuple((r[0].replace("_", " "), *r[1:]) if r else r for r in t.rows), t.line)
+
+
+def _label_first(t: Table) -> Table:
+    """Long-format results (``fold, store, model, mae``) name what is compared in a column of their own: make it
+    the label column."""
+    if COMPARED.search(t.header[0]) or len(t.header) < 3:
+        return t
+    for j in range(1, len(t.header)):
+        if re.fullmatch(r"(?i)\s*(?:model|method|approach|system|config(?:uration)?|variant|strategy|retriever|"
+                        r"algorithm|model[ _]name|run|experiment)s?\s*", t.header[j]) \
+                and not any(j < len(r) and is_number(r[j]) for r in t.rows):
+            order = [j, *(k for k in range(len(t.header)) if k != j)]
+            return Table(tuple(t.header[k] for k in order),
+                         tuple(tuple(r[k] if k < len(r) else "" for k in order) for r in t.rows), t.line)
+    return t
+
+
 def _drop_index(t: Table) -> Table:
     """A printed DataFrame's first column is its integer index: the labels are in the next column."""
     if len(t.header) > 2 and t.rows and all(r and r[0].strip().isdigit() for r in t.rows) \
@@ -99,7 +120,7 @@ def judge(t: Table) -> list[str]:
     ``timing_table``, ``segment_table``."""
     if len(t.header) < 2 or not t.rows:
         return []
-    t = _drop_index(t)
+    t = _words(_label_first(_drop_index(t)))
     cols = _numeric_columns(t)
     if not cols:
         return []

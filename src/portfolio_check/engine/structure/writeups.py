@@ -21,6 +21,8 @@ PM_SECTION_MIN_WORDS = 80
 #: a notebook or README whose prose, taken whole, weighs choices: words and rationale terms
 WHOLE_DOC_MIN_WORDS = 500
 WHOLE_DOC_MIN_RATIONALE = 8
+#: ... and dense enough: one rationale term per this many words (a long run guide with a few "because" is not)
+WHOLE_DOC_WORDS_PER_TERM = 150
 
 
 @lru_cache(maxsize=16)
@@ -61,7 +63,8 @@ def judge(ff: FileFacts, rules: Rules) -> list[tuple[str, int | None, str]]:
     if dedicated and ff.doc_words >= memo["doc_min_words"] and ff.doc_rationale >= memo["doc_min_rationale"]:
         out.append(("memo_doc", first_line, first_title))
     elif (notebook or name.lower().startswith("readme")) and ff.doc_words >= WHOLE_DOC_MIN_WORDS \
-            and ff.doc_rationale >= WHOLE_DOC_MIN_RATIONALE:
+            and ff.doc_rationale >= WHOLE_DOC_MIN_RATIONALE \
+            and ff.doc_rationale * WHOLE_DOC_WORDS_PER_TERM >= ff.doc_words:
         out.append(("memo_section", first_line, first_title + " (the write-up taken whole)"))
     excludes = memo.get("heading_excludes", [])
     for sec in ff.sections:
