@@ -3,6 +3,7 @@ what they show, and patterns run on the prose (fenced code and HTML comments bla
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from portfolio_check.engine.readers.base import FileFacts, LineOf, Section, scan_views, snippet
@@ -30,17 +31,22 @@ def _at(line_of: LineOf | None, i: int) -> int | None:
 
 
 def _sections_and_images(ff: FileFacts, lines: list[str], rules: Rules, line_of: LineOf | None) -> None:
-    """Headings with the word and rationale-term counts of the prose under each; images classified under the
-    heading they sit in."""
-    rationale = rules.rationale
+    """Headings with the word, rationale and failure-cue counts of the prose under each; images classified under
+    the heading they sit in. Headings and images are found line by line; the cue terms are counted over the
+    whole prose in one pass per kind of cue, then given to the sections that hold their lines."""
     stack: list[Section] = []
+    owners: list[list[Section] | None] = []  # per line: the sections whose prose holds it (None: not prose)
     heading = ""
     prev = ""
     for i, raw in enumerate(lines, start=1):
         line = raw.rstrip()
-        m = HEADING_MD.match(line) if line.startswith("#") and len(line) <= MAX_HEADING else None
-        level, title = (len(m.group(1)), m.group(2)) if m else (0, "")
-        if not m and prev.strip() and _SETEXT.match(line) and len(line.strip()) >= 3 \
+        level, title = 0, ""
+        first = line[:1]
+        if first == "#" and len(line) <= MAX_HEADING:
+            m = HEADING_MD.match(line)
+            if m:
+                level, title = len(m.group(1)), m.group(2)
+        elif first in ("=", "-", " ") and prev.strip() and _SETEXT.match(line) and len(line.strip()) >= 3 \
                 and not prev.lstrip().startswith(("-", "*", "|", ">")) and len(prev) <= MAX_HEADING:
             level, title = (1 if line.strip()[0] == "=" else 2), prev.strip()
         if level:
@@ -49,32 +55,47 @@ def _sections_and_images(ff: FileFacts, lines: list[str], rules: Rules, line_of:
             stack = [s for s in stack if s.level < level] + [sec]
             heading = sec.title
             prev = line
+            owners.append(None)
             continue
-        if "![" in line or "<img" in line.lower() or "<video" in line.lower():
+        if "![" in line or "<img" in line or "<video" in line or "<IMG" in line:
             for src, alt, title_ in images.images_in(line):
                 cls = images.classify(src, alt, title_, heading)
                 if cls in ("screenshot", "demo"):
                     ff.add("screenshot", _at(line_of, i), "doc", snippet(line), rules.reasons["screenshot_image"])
                 elif cls in ("plot", "diagram"):
                     ff.add(f"image_{cls}", _at(line_of, i), "doc", snippet(line))
-        elif _BARE_ASSET.match(line):  # GitHub renders an uploaded video on its own line as a player
+        elif first == "h" and _BARE_ASSET.match(line):  # GitHub shows an uploaded video on its own line as a player
             ff.add("screenshot", _at(line_of, i), "doc", snippet(line), rules.reasons["screenshot_image"])
         words = len(line.split())
-        terms = len(rationale.findall(line)) if rationale is not None and words > 2 else 0
         ff.doc_words += words
-        ff.doc_rationale += terms
-        cues = rules.postmortem_cues.count(line) if words > 2 else None
         for sec in stack:
             sec.words += words
-            sec.rationale += terms
-            if cues:
-                sec.failure += cues[0]
-                sec.cause += cues[1]
-                sec.fix += cues[2]
-        if cues:
-            for key, n in zip(("failure", "cause", "fix"), cues, strict=True):
-                ff.doc_cues[key] = ff.doc_cues.get(key, 0) + n
+        owners.append(stack if words > 2 else None)
         prev = line
+    _count_cues(ff, lines, owners, rules)
+
+
+def _count_cues(ff: FileFacts, lines: list[str], owners: list[list[Section] | None], rules: Rules) -> None:
+    """Rationale terms and failure/cause/fix cues, counted over the whole prose (one regex pass each)."""
+    text = "\n".join(lines)
+    starts = [0]
+    for ln in lines[:-1]:
+        starts.append(starts[-1] + len(ln) + 1)
+    counters: list[tuple[str, re.Pattern[str] | None]] = [("rationale", rules.rationale)]
+    counters += list(zip(("failure", "cause", "fix"), rules.postmortem_cues.regexes, strict=True))
+    for key, rx in counters:
+        if rx is None:
+            continue
+        for m in rx.finditer(text):
+            secs = owners[bisect.bisect_right(starts, m.start()) - 1]
+            if secs is None:
+                continue
+            if key == "rationale":
+                ff.doc_rationale += 1
+            else:
+                ff.doc_cues[key] = ff.doc_cues.get(key, 0) + 1
+            for sec in secs:
+                setattr(sec, key, getattr(sec, key) + 1)
 
 
 def _tables(ff: FileFacts, lines: list[str], prose: str, line_of: LineOf | None) -> None:

@@ -4,7 +4,6 @@ numbers is an *executed* cell (its code ran and its results are committed)."""
 
 from __future__ import annotations
 
-import ast
 import bisect
 import json
 import re
@@ -115,12 +114,12 @@ def read_notebook(ff: FileFacts, text: str, rules: Rules) -> None:
         elif ctype == "code":
             code = "\n".join("" if ln.lstrip().startswith(("%", "!", "?")) else ln for ln in src_lines)
             views = python_views(code)
-            python.imports(ff, code, "notebook", views.get("text"), line_of)
-            try:
-                tree = ast.parse(code)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = python.parse(code)
+            if tree is None:
                 unparsed += 1
+                python.imports(ff, code, "notebook", views.get("text"), line_of)
             else:
+                python.tree_imports(ff, tree, code, "notebook", line_of)
                 python.shapes(ff, code, "notebook", line_of, tree)
             scan_views(ff, code_m, views, "notebook", line_of)
             plain, html = outputs_text(cell.get("outputs", []))

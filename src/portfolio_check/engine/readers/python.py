@@ -63,6 +63,40 @@ def imports(ff: FileFacts, source: str, role: str, code_view: str, line_of: Line
     return ok
 
 
+def tree_imports(ff: FileFacts, tree: ast.AST, source: str, role: str, line_of: LineOf | None = None) -> None:
+    """Record the imports of a file that parsed whole (nested ones included)."""
+    lines: list[str] | None = None
+    for node in ast.walk(tree) if _has_nested_imports(source) else getattr(tree, "body", []):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        if lines is None:
+            lines = source.split("\n")
+        line = node.lineno
+        at = (line_of(line) if line_of else line) or 1
+        text = snippet(lines[line - 1]) if 0 < line <= len(lines) else ""
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                ff.imports.append((alias.name, at, role, text))
+        elif node.module and node.level == 0:
+            ff.imports.append((node.module, at, role, text))
+            for alias in node.names:
+                ff.imports.append((f"{node.module}.{alias.name}", at, role, text))
+
+
+_NESTED_IMPORT = re.compile(r"^[ \t]+(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]", re.MULTILINE)
+
+
+def _has_nested_imports(source: str) -> bool:
+    return _NESTED_IMPORT.search(source) is not None
+
+
+def parse(source: str) -> ast.AST | None:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def shapes(ff: FileFacts, source: str, role: str, line_of: LineOf | None = None, tree: ast.AST | None = None) -> bool:
     """Record the code shapes of a parsed file or cell; False when it does not parse."""
     if tree is None:
@@ -92,7 +126,10 @@ def read_python(ff: FileFacts, text: str, rules: Rules, role: str) -> None:
         role = "notebook"  # a Colab/Jupyter export or a jupytext notebook is a notebook kept as .py
     ff.roles.add(role)
     views = python_views(text)
-    if not imports(ff, text, role, views.get("text")):
+    tree = parse(text)
+    if tree is not None:
+        tree_imports(ff, tree, text, role)
+        shapes(ff, text, role, tree=tree)
+    elif not imports(ff, text, role, views.get("text")):  # a file with a syntax error: read its imports one by one
         ff.warnings.append(f"{ff.rel}: an import statement does not parse; some imports unknown")
-    shapes(ff, text, role)
     scan_views(ff, rules.matcher(role, ff.rel), views, role)

@@ -140,31 +140,59 @@ def _handler_names(handler: ast.ExceptHandler) -> str:
     return " ".join(dotted(e) for e in elts)
 
 
+#: fields that hold only markers (load/store contexts, operators): a third of all nodes, never needed here
+_NOT_CHILDREN = frozenset({"ctx", "op", "ops", "type_ignores"})
+
+
+def _nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of a tree (a leaner ``ast.walk``: reading a repository parses every Python file)."""
+    stack: list[ast.AST] = [tree]
+    pop, push, extend, node_type = stack.pop, stack.append, stack.extend, ast.AST
+    while stack:
+        node = pop()
+        yield node
+        for name in node._fields:
+            if name in _NOT_CHILDREN:
+                continue
+            value = getattr(node, name, None)
+            if type(value) is list:
+                extend(v for v in value if isinstance(v, node_type))
+            elif isinstance(value, node_type):
+                push(value)
+
+
 def read_shapes(tree: ast.AST) -> Shapes:
     shapes = Shapes()
-    methods = {id(n) for c in ast.walk(tree) if isinstance(c, ast.ClassDef) for n in c.body}
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            kind = _decorated(node)
-            if not kind and id(node) in methods:
+    methods: set[int] = set()
+    refs = shapes.refs
+    for node in _nodes(tree):
+        t = type(node)
+        if t is ast.Name:
+            if type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
+                refs.append((node.id, node.lineno))  # type: ignore[attr-defined]
+        elif t is ast.Attribute:
+            if type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
+                refs.append((node.attr, node.lineno))  # type: ignore[attr-defined]
+        elif t is ast.Call:
+            _call(node, shapes)  # type: ignore[arg-type]
+        elif t is ast.ClassDef:
+            methods.update(id(n) for n in node.body)  # type: ignore[attr-defined]
+        elif t is ast.FunctionDef or t is ast.AsyncFunctionDef:
+            kind = _decorated(node)  # type: ignore[arg-type]
+            if not kind and id(node) in methods:  # a class is met before the methods in its body
                 kind = "method"
-            shapes.defs.append((node.name, node.lineno, getattr(node, "end_lineno", None) or node.lineno, kind))
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            shapes.refs.append((node.id, node.lineno))
-        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-            shapes.refs.append((node.attr, node.lineno))
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            _loop(node, shapes)
-        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            shapes.defs.append((node.name, node.lineno,  # type: ignore[attr-defined]
+                                getattr(node, "end_lineno", None) or node.lineno, kind))  # type: ignore[attr-defined]
+        elif t is ast.For or t is ast.AsyncFor or t is ast.While:
+            _loop(node, shapes)  # type: ignore[arg-type]
+        elif t is ast.Try or t.__name__ == "TryStar":
             _try(node, shapes)  # type: ignore[arg-type]
-        elif isinstance(node, ast.Call):
-            _call(node, shapes)
-        elif isinstance(node, ast.If):
-            _if(node, shapes)
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+        elif t is ast.If:
+            _if(node, shapes)  # type: ignore[arg-type]
+        elif t is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and _DOCS_NAME.match(node.targets[0].id) and isinstance(node.value, ast.Constant) \
-                and isinstance(node.value.value, str):
-            _data_dir(node.value.value, shapes)
+                and isinstance(node.value.value, str):  # type: ignore[attr-defined]
+            _data_dir(node.value.value, shapes)  # type: ignore[attr-defined]
     return shapes
 
 
