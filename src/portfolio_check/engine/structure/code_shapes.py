@@ -189,11 +189,16 @@ def read_shapes(tree: ast.AST) -> Shapes:
             _try(node, shapes)  # type: ignore[arg-type]
         elif t is ast.If:
             _if(node, shapes)  # type: ignore[arg-type]
-        elif t is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
-                and _DOCS_NAME.match(node.targets[0].id) and isinstance(node.value, ast.Constant) \
-                and isinstance(node.value.value, str):  # type: ignore[attr-defined]
-            _data_dir(node.value.value, shapes)  # type: ignore[attr-defined]
+        elif t is ast.Assign:
+            _assign(node, shapes)  # type: ignore[arg-type]
     return shapes
+
+
+def _assign(node: ast.Assign, shapes: Shapes) -> None:
+    """``DOCS_DIR = "data/handbook"``: a folder of documents the app reads."""
+    if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and _DOCS_NAME.match(node.targets[0].id) \
+            and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+        _data_dir(node.value.value, shapes)
 
 
 _READINESS = re.compile(r"(?:^|\.)\w*(?:health|ping|ready|readiness|heartbeat|wait_for|get_collections|"
