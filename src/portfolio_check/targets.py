@@ -1,27 +1,31 @@
 """What to scan: local folders and remote git URLs, one or many, in parallel.
 
-A remote URL (``https://``, ``ssh://``, ``git@host:path``, ``file://``) is cloned shallow into a temporary folder
-with GitPython, scanned and removed. Unsafe URLs and transports (``ext::``, leading ``-``, options or credentials
-smuggled into the URL) are refused before git runs, and git runs with prompts, credential helpers and the ``ext``
-transport off.
+A remote URL (``https://``, ``ssh://``, ``git@host:path``, ``file://``) is cloned shallow into a temporary folder,
+scanned and removed. Unsafe URLs and transports (``ext::``, leading ``-``, options or credentials smuggled into the
+URL) are refused before git runs, and git runs (see ``engine/gitsafe.py``) with prompts, credential helpers, hooks
+and the ``ext`` transport off. A clone has limits: it is stopped when the server sends nothing for
+``CLONE_STALL`` seconds or the whole clone takes longer than ``CLONE_TIMEOUT``; no file it writes may exceed
+``CLONE_SIZE_LIMIT``, and the files of the commit must add up to less than that before they are checked out.
+The temporary folder is removed whatever happens (without recursion: a deep tree cannot stop the clean-up).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from portfolio_check import tomlread
-from portfolio_check.engine.inventory import safe_git_env
+from portfolio_check.engine import gitsafe
 from portfolio_check.engine.scan import InputError, ScanOptions, scan_repo
 from portfolio_check.model import RepoResult
+from portfolio_check.safeio import human_size
 
 _HOST = r"[A-Za-z0-9][A-Za-z0-9.-]*"  # never a leading '-': that would be read as an ssh option
 _USER = r"[A-Za-z0-9_][A-Za-z0-9._-]*"
@@ -33,6 +37,11 @@ _USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/@\s]*@", re.I)
 _FILE = re.compile(r"^file:///[^\s]*$")
 _REF = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/+-]+$")
 ARTIFACTS = ("ai_application", "model_project", "tech_memo", "none")
+#: a clone is stopped when the server sends nothing for this long, or when it takes longer than the timeout
+CLONE_STALL = 15.0
+CLONE_TIMEOUT = 300.0
+#: no file a clone writes may be larger, and the checked-out files must add up to less
+CLONE_SIZE_LIMIT = 1024 * gitsafe.MIB
 
 
 @dataclass(frozen=True)
@@ -90,11 +99,63 @@ def repo_name(url: str) -> str:
     return tail.removesuffix(".git") or "repository"
 
 
-def _git_env() -> dict[str, str]:
-    env = safe_git_env()
-    env.update({"GIT_ASKPASS": "", "SSH_ASKPASS": "", "GIT_ALLOW_PROTOCOL": "https:ssh:file",
-                "GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new"})
-    return env
+def _git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return gitsafe.safe_git_env({
+        "GIT_ALLOW_PROTOCOL": "https:ssh:file",
+        "GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=15 "
+                           "-o ServerAliveInterval=5 -o ServerAliveCountMax=3",
+        **(extra or {}),
+    })
+
+
+def clone(source: str, dest: Path, ref: str | None) -> None:
+    """A shallow clone of ``source`` into ``dest`` within the time and size limits; GitError when it fails."""
+    args = ["clone", "--depth", "1", "--single-branch", "--no-checkout", "--progress"]
+    if ref:
+        args += ["--branch", ref]
+    gitsafe.run_git([*args, "--", source, str(dest)], env=_git_env(), timeout=CLONE_TIMEOUT, stall=CLONE_STALL,
+                    file_limit=CLONE_SIZE_LIMIT)
+    env = _git_env({"GIT_DIR": str(dest / ".git"), "GIT_WORK_TREE": str(dest)})
+    listing = gitsafe.run_git(["ls-tree", "-r", "-l", "-z", "HEAD"], env=env, timeout=CLONE_TIMEOUT).stdout
+    total = sum(_blob_size(record) for record in listing.split(b"\0"))
+    if total > CLONE_SIZE_LIMIT:
+        raise gitsafe.GitError(f"its files add up to {human_size(total)}, over the {human_size(CLONE_SIZE_LIMIT)} "
+                               "limit")
+    gitsafe.run_git(["reset", "--quiet", "--hard", "HEAD"], env=env, timeout=CLONE_TIMEOUT,
+                    file_limit=CLONE_SIZE_LIMIT)
+
+
+def _blob_size(record: bytes) -> int:
+    """The size field of one ``git ls-tree -l`` record (``mode blob sha size<TAB>path``); 0 for anything else."""
+    m = re.match(rb"\d+ blob [0-9a-f]+ +(\d+)\t", record)
+    return int(m.group(1)) if m else 0
+
+
+def remove_tree(top: Path) -> None:
+    """Delete a folder we made, without recursion and without following links; errors are ignored."""
+    stack: list[tuple[str, bool]] = [(str(top), False)]
+    while stack:
+        path, emptied = stack.pop()
+        if emptied:
+            with contextlib.suppress(OSError):
+                Path(path).rmdir()
+            continue
+        stack.append((path, True))
+        try:
+            with os.scandir(path) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                stack.append((entry.path, False))
+            else:
+                with contextlib.suppress(OSError):
+                    Path(entry.path).unlink()
 
 
 @contextmanager
@@ -106,30 +167,17 @@ def local_copy(target: Target) -> Iterator[Path]:
     check_url(target.source)
     if target.ref is not None and not _REF.match(target.ref):
         raise InputError(f"--ref {target.ref!r}: not a branch or tag name")
-    import git
-
     tmp = Path(tempfile.mkdtemp(prefix="portfolio-check-"))
     try:
-        dest = tmp / repo_name(target.source)
-        options: dict[str, Any] = {"depth": 1, "single_branch": True}
-        if target.ref:
-            options["branch"] = target.ref
+        dest = tmp / "repo"  # never a name from the URL: ".." would leave the folder
         try:
-            git.Repo.clone_from(target.source, dest, env=_git_env(), **options)
-        except git.GitCommandError as exc:
-            raise InputError(f"{redact(target.source)}: clone failed: {_git_reason(exc)}") from None
+            clone(target.source, dest, target.ref)
+        except gitsafe.GitError as exc:
+            raise InputError(f"{redact(target.source)}: clone failed: {redact(str(exc)) or 'git clone failed'}") \
+                from None
         yield dest
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _git_reason(exc: Exception) -> str:
-    """The useful line of a failed git command (its 'fatal:' or 'error:' line), with credentials hidden."""
-    text = str(getattr(exc, "stderr", "") or exc)
-    lines = [ln.strip().removeprefix("stderr:").strip(" '\"") for ln in text.splitlines()]
-    lines = [ln for ln in lines if ln and not ln.startswith("Cloning into")]
-    best = next((ln for ln in lines if ln.startswith(("fatal:", "error:"))), lines[-1] if lines else "")
-    return redact(best.removeprefix("fatal:").removeprefix("error:").strip()) or "git clone failed"
+        remove_tree(tmp)
 
 
 def scan_target(target: Target, options: ScanOptions) -> RepoResult | Failure:
