@@ -7,7 +7,6 @@ build trees), symlinks that leave the root are skipped, and nothing is read here
 
 from __future__ import annotations
 
-import contextlib
 import fnmatch
 import os
 import stat
@@ -15,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portfolio_check.engine import gitignore
 from portfolio_check.engine.gitignore import GitIgnore
 
 #: folder names that never hold the candidate's own evidence
@@ -109,16 +109,60 @@ def _note(skipped: Skipped | None, text: str) -> None:
         skipped.notes.append(text)
 
 
+def _scandir(path: str) -> tuple[list[str], list[str]]:
+    """(folder names, other names) of one folder, like one step of ``os.walk``; empty when it cannot be read."""
+    dirs: list[str] = []
+    files: list[str] = []
+    try:
+        with os.scandir(path) as it:
+            for entry in it:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                (dirs if is_dir else files).append(entry.name)
+    except OSError:
+        pass
+    return dirs, files
+
+
+def _iter_walk(root: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(root)`` top-down without recursion (a folder thousands of levels deep is no RecursionError).
+
+    The caller prunes ``dirnames`` in place, as with ``os.walk``; links to folders are listed, never entered.
+    """
+    stack = [str(root)]
+    while stack:
+        top = stack.pop()
+        dirs, files = _scandir(top)
+        yield top, dirs, files
+        below = (str(Path(top, d)) for d in reversed(dirs))
+        stack.extend(p for p in below if not Path(p).is_symlink())
+
+
+def _read_gitignore(path: Path, root: Path, rel: str, skipped: Skipped) -> str | None:
+    from portfolio_check.safeio import IGNORE_LIMIT, UnsafeFile, read_capped
+
+    try:
+        return read_capped(path, IGNORE_LIMIT, inside=root).decode("utf-8", errors="replace")
+    except UnsafeFile as exc:
+        _note(skipped, f"{rel}: not read ({exc}); its rules were not applied")
+    except OSError:
+        pass
+    return None
+
+
 def _walk(root: Path, skipped: Skipped) -> Iterator[str]:
     ignore = GitIgnore()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    for dirpath, dirnames, filenames in _iter_walk(root):
         here = Path(dirpath)
         rel_dir = here.relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
         gi = here / ".gitignore"
         if gi.is_file() and not gi.is_symlink():
-            with contextlib.suppress(OSError):
-                ignore.add_file(rel_dir, gi.read_text(encoding="utf-8", errors="replace"))
+            text = _read_gitignore(gi, root, f"{rel_dir}/.gitignore" if rel_dir else ".gitignore", skipped)
+            if text is not None and not ignore.add_file(rel_dir, text):
+                _note(skipped, f"more than {gitignore.MAX_IGNORE_RULES} .gitignore rules: the rest were not applied")
         keep = []
         for d in sorted(dirnames):
             rel = f"{rel_dir}/{d}" if rel_dir else d
