@@ -27,6 +27,10 @@ def _fail(message: str) -> NoReturn:
     sys.exit(EXIT_INPUT)
 
 
+def _notice(message: str) -> None:
+    click.echo(f"portfolio-check: notice: {message}", err=True)
+
+
 def _size(value: str) -> int:
     units = {"k": 1024, "m": 1024**2, "g": 1024**3}
     v = value.strip().lower().removesuffix("b").removesuffix("i")
@@ -138,6 +142,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     # batch or for a URL, the reviewer's --config decides, never a scanned repository
     own = len(targets) == 1 and not manifest_file and not output_dir and not looks_remote(targets[0].source)
     cfg = _config(config_file, targets[0].source if own else None)
+    for note in cfg.notices:
+        _notice(note)
     # a bad value is blamed on where it came from: the flag, or the configuration file and key
     roles_from = "--role" if roles else f"{cfg.source}: roles"
     roles = roles or cfg.roles

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from portfolio_check.judge.verdict import RoleVerdict
@@ -46,11 +45,17 @@ class Comparison:
 
 
 def load_old(path: str) -> dict[str, Any]:
+    from portfolio_check.safeio import COMPARE_LIMIT, UnsafeFile, read_text_capped
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_text_capped(path, COMPARE_LIMIT))
     except FileNotFoundError:
         raise CompareError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnsafeFile as exc:
+        raise CompareError(f"{path}: refused: {exc}") from None
+    except RecursionError:
+        raise CompareError(f"{path}: not a portfolio-check JSON report (nested too deeply)") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise CompareError(f"{path}: not a portfolio-check JSON report ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("repos"), list):
         raise CompareError(f"{path}: not a portfolio-check JSON report (no 'repos' list)")

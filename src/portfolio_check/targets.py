@@ -224,11 +224,17 @@ def scan_targets(targets: list[Target], options: ScanOptions, jobs: int = 1,
 
 def load_manifest(path: str) -> list[Target]:
     """``[[repo]]`` tables with ``source`` and optional ``candidate``, ``artifact``, ``ref``."""
+    from portfolio_check.safeio import MANIFEST_LIMIT, UnsafeFile, read_text_capped
+
     p = Path(path)
     try:
-        data = tomlread.loads(p.read_text(encoding="utf-8"))
+        data = tomlread.loads(read_text_capped(p, MANIFEST_LIMIT))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
+    except UnsafeFile as exc:
+        raise InputError(f"{path}: refused: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{path}: not a valid manifest (nested too deeply)") from None
     except (OSError, UnicodeDecodeError, tomlread.TOMLDecodeError) as exc:
         raise InputError(f"{path}: not a valid manifest ({exc})") from None
     repos = data.get("repo")

@@ -114,6 +114,8 @@ def parse_checklist(text: str, name: str, known_evidence: tuple[str, ...] | None
         data = tomlread.loads(text)
     except tomlread.TOMLDecodeError as exc:
         raise ChecklistError(f"{name}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ChecklistError(f"{name}: not valid TOML: nested too deeply") from None
     errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)) \
         if validate else []
     problems = [f"{name}: {_explain(e)}" for e in errors]
@@ -144,11 +146,14 @@ def parse_checklist(text: str, name: str, known_evidence: tuple[str, ...] | None
 
 def load_checklist(path: str | Path, known_evidence: tuple[str, ...] | None = None,
                    validate: bool = True) -> Checklist:
-    p = Path(path)
+    from portfolio_check.safeio import CHECKLIST_LIMIT, UnsafeFile, read_text_capped
+
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text_capped(path, CHECKLIST_LIMIT)
     except FileNotFoundError:
         raise ChecklistError(f"{path}: no such file") from None
+    except UnsafeFile as exc:
+        raise ChecklistError(f"{path}: refused: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ChecklistError(f"{path}: cannot read ({exc})") from None
     return parse_checklist(text, str(path), known_evidence, validate)
