@@ -180,13 +180,15 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     if not pairs:
         sys.exit(EXIT_INPUT)
     waivers = {w.item: w for w in cfg.waivers}
+    # reports are never written below a link planted inside a scanned folder
+    local_roots = [t.source for t in targets if not looks_remote(t.source)]
     below: list[str] = []
     if output_dir:
         below = _write_batch(output_dir, pairs, failures, checklists, tuple(dict.fromkeys(roles)), waivers,
-                             fail_under)
+                             fail_under, local_roots)
     else:
         below = _report_one(pairs, checklists, tuple(dict.fromkeys(roles)), waivers, fmt, output, fail_under, old,
-                            compare_file)
+                            compare_file, local_roots)
     if failures:
         sys.exit(EXIT_INPUT)
     if below:
@@ -217,7 +219,8 @@ def _run_scans(targets: list[Any], opts: Any, jobs: int, scan_targets: Any) -> l
 
 
 def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waivers: dict[str, Any], fmt: str,
-                output: str | None, fail_under: float | None, old: Any, compare_file: str | None) -> list[str]:
+                output: str | None, fail_under: float | None, old: Any, compare_file: str | None,
+                roots: list[str]) -> list[str]:
     """One portfolio: every repository judged together. Returns the roles below the threshold."""
     import os
 
@@ -234,30 +237,35 @@ def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waive
         comparison = compare(old, compare_file, results, verdicts)
     text = _render(results, verdicts, fmt, colour=output is None and sys.stdout.isatty(), all_roles=not roles,
                    fail_under=fail_under, comparison=comparison)
-    _emit(text, output)
+    _emit(text, output, roots)
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         md = text if fmt == "markdown" else _render(results, verdicts, "markdown", colour=False,
                                                       all_roles=not roles, comparison=comparison)
+        from portfolio_check.safeio import UnsafeFile
+
         try:
             write_step_summary(md)
-        except OSError as exc:
+        except (OSError, UnsafeFile) as exc:
             click.echo(f"portfolio-check: warning: cannot write the step summary ({exc})", err=True)
     return [f"{v.checklist.id} {v.score:g}" for v in verdicts if fail_under is not None and v.score < fail_under]
 
 
 def _write_batch(output_dir: str, pairs: list[Any], failures: list[Any], checklists: Any, roles: tuple[str, ...],
-                 waivers: dict[str, Any], fail_under: float | None) -> list[str]:
+                 waivers: dict[str, Any], fail_under: float | None, roots: list[str]) -> list[str]:
     """One report per candidate plus index.md; returns the candidates' roles below the threshold."""
     from portfolio_check.engine.scan import unique_names
     from portfolio_check.judge.verdict import judge
     from portfolio_check.render.output import group_by_candidate, write_batch
+    from portfolio_check.safeio import UnsafeFile
 
     candidates = []
     for name, results in group_by_candidate(pairs):
         results = unique_names(results)
         candidates.append((name, results, judge(checklists, results, roles=roles, waivers=waivers)))
     try:
-        reports = write_batch(Path(output_dir), candidates, failures, all_roles=not roles)
+        reports = write_batch(Path(output_dir), candidates, failures, all_roles=not roles, roots=roots)
+    except UnsafeFile as exc:
+        _fail(f"{output_dir}: refused: {exc}")
     except OSError as exc:
         _fail(f"{output_dir}: cannot write the reports ({exc.strerror or exc})")
     click.echo(f"wrote {len(reports)} report(s) and {Path(output_dir) / 'index.md'}", err=True)
@@ -273,13 +281,18 @@ def _render(results: list[Any], verdicts: list[Any], fmt: str, colour: bool, all
                   comparison=comparison)
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, roots: list[str]) -> None:
+    """Print the report, or write it to ``output``: never through a link, into a special file, or below a link
+    planted inside a scanned folder (``roots``)."""
+    from portfolio_check.safeio import UnsafeFile, write_text
+
     if output is None:
         click.echo(text, nl=False)
         return
     try:
-        with Path(output).open("w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        write_text(output, text, roots=roots)
+    except UnsafeFile as exc:
+        _fail(f"{output}: refused: {exc}")
     except OSError as exc:
         _fail(f"{output}: cannot write ({exc.strerror or exc})")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 from portfolio_check.judge.verdict import RoleVerdict, closest_role
 from portfolio_check.model import RepoResult
@@ -74,6 +73,7 @@ def write_step_summary(markdown: str, env: dict[str, str] | None = None) -> str 
         cut = data[:STEP_SUMMARY_LIMIT].rsplit(b"\n", 1)[0].decode("utf-8", errors="ignore")
         markdown = cut + "\n\n> The report was cut to fit GitHub's 1 MiB step-summary limit; " \
                          "see the full report in the job's output.\n"
-    with Path(target).open("a", encoding="utf-8") as fh:
-        fh.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    from portfolio_check.safeio import write_text
+
+    write_text(target, markdown if markdown.endswith("\n") else markdown + "\n", append=True)
     return target

@@ -86,11 +86,14 @@ def _slug(text: str) -> str:
 
 
 def write_batch(out: Path, candidates: list[tuple[str, list[RepoResult], list[RoleVerdict]]], failures: list[Any],
-                all_roles: bool) -> list[CandidateReport]:
-    """``<candidate>.md`` and ``.json`` per candidate, and ``index.md``; OSError when the folder is unwritable."""
+                all_roles: bool, roots: list[str] | None = None) -> list[CandidateReport]:
+    """``<candidate>.md`` and ``.json`` per candidate, and ``index.md``; OSError when the folder is unwritable,
+    safeio.UnsafeFile when a link or a special file stands where a report goes."""
     from portfolio_check.render.markdown import render_index
     from portfolio_check.render.report import portfolio_dict, report_dict, roles_dict, to_json
+    from portfolio_check.safeio import check_parents, write_text
 
+    check_parents(out / "index.md", roots or [])
     out.mkdir(parents=True, exist_ok=True)
     used: set[str] = {"index"}  # index.md is the overview
     reports = []
@@ -102,8 +105,8 @@ def write_batch(out: Path, candidates: list[tuple[str, list[RepoResult], list[Ro
         md = render(results, verdicts, "markdown", all_roles=all_roles)
         js = to_json(report_dict(results, {"roles": roles_dict(verdicts),
                                            "portfolio": portfolio_dict(results, verdicts)}))
-        (out / f"{slug}.md").write_text(md, encoding="utf-8")
-        (out / f"{slug}.json").write_text(js, encoding="utf-8")
+        write_text(out / f"{slug}.md", md, roots=roots or [])
+        write_text(out / f"{slug}.json", js, roots=roots or [])
         reports.append(CandidateReport(name, slug, tuple(results), tuple(verdicts)))
-    (out / "index.md").write_text(render_index(reports, failures), encoding="utf-8")
+    write_text(out / "index.md", render_index(reports, failures), roots=roots or [])
     return reports
