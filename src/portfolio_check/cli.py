@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from portfolio_check import __version__
+from portfolio_check.render.sanitize import terminal
 
 if TYPE_CHECKING:
     from portfolio_check.config import Config
@@ -21,14 +22,19 @@ EXIT_OK, EXIT_BELOW, EXIT_INPUT = 0, 1, 2
 FORMATS = ["text", "json", "markdown", "github", "badge"]
 
 
+def _line(text: str, err: bool = False) -> None:
+    """Print one line; whatever it quotes (paths, names, git's or a server's words) cannot act on the terminal."""
+    click.echo(terminal(text), err=err)
+
+
 def _fail(message: str) -> NoReturn:
     for i, line in enumerate(message.splitlines() or [message]):
-        click.echo(f"portfolio-check: error: {line}" if i == 0 else f"  {line}", err=True)
+        _line(f"portfolio-check: error: {line}" if i == 0 else f"  {line}", err=True)
     sys.exit(EXIT_INPUT)
 
 
 def _notice(message: str) -> None:
-    click.echo(f"portfolio-check: notice: {message}", err=True)
+    _line(f"portfolio-check: notice: {message}", err=True)
 
 
 def _size(value: str) -> int:
@@ -55,7 +61,7 @@ def run() -> None:
         click.echo("portfolio-check: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug, most likely met on unusual input: one line, not a traceback
-        click.echo(f"portfolio-check: error: unexpected {type(exc).__name__}: {exc} "
+        _line(f"portfolio-check: error: unexpected {type(exc).__name__}: {exc} "
                    "(please report this with the command you ran)", err=True)
         sys.exit(EXIT_INPUT)
 
@@ -175,7 +181,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     results = _run_scans(targets, opts, jobs or os.cpu_count() or 1, scan_targets)
     failures = [r for r in results if isinstance(r, Failure)]
     for f in failures:
-        click.echo(f"portfolio-check: error: {f.reason}", err=True)
+        _line(f"portfolio-check: error: {f.reason}", err=True)
     pairs = [(t, r) for t, r in zip(targets, results, strict=True) if not isinstance(r, Failure)]
     if not pairs:
         sys.exit(EXIT_INPUT)
@@ -192,7 +198,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     if failures:
         sys.exit(EXIT_INPUT)
     if below:
-        click.echo(f"portfolio-check: below --fail-under {fail_under:g}: {', '.join(below)}", err=True)
+        _line(f"portfolio-check: below --fail-under {fail_under:g}: {', '.join(below)}", err=True)
         sys.exit(EXIT_BELOW)
 
 
@@ -213,7 +219,7 @@ def _run_scans(targets: list[Any], opts: Any, jobs: int, scan_targets: Any) -> l
     if len(targets) > 1 and sys.stderr.isatty():
         bar: Any
         with click.progressbar(length=len(targets), label="Scanning", file=sys.stderr,
-                               item_show_func=lambda t: t.source[-40:] if t else None) as bar:
+                               item_show_func=lambda t: terminal(t.source[-40:]) if t else None) as bar:
             return list(scan_targets(targets, opts, jobs, progress=lambda t: bar.update(1, t)))
     return list(scan_targets(targets, opts, jobs))
 
@@ -246,7 +252,7 @@ def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waive
         try:
             write_step_summary(md)
         except (OSError, UnsafeFile) as exc:
-            click.echo(f"portfolio-check: warning: cannot write the step summary ({exc})", err=True)
+            _line(f"portfolio-check: warning: cannot write the step summary ({exc})", err=True)
     return [f"{v.checklist.id} {v.score:g}" for v in verdicts if fail_under is not None and v.score < fail_under]
 
 
@@ -268,7 +274,7 @@ def _write_batch(output_dir: str, pairs: list[Any], failures: list[Any], checkli
         _fail(f"{output_dir}: refused: {exc}")
     except OSError as exc:
         _fail(f"{output_dir}: cannot write the reports ({exc.strerror or exc})")
-    click.echo(f"wrote {len(reports)} report(s) and {Path(output_dir) / 'index.md'}", err=True)
+    _line(f"wrote {len(reports)} report(s) and {Path(output_dir) / 'index.md'}", err=True)
     return [f"{r.name}: {v.checklist.id} {v.score:g}" for r in reports for v in r.verdicts
             if fail_under is not None and v.score < fail_under]
 
@@ -303,10 +309,10 @@ def evidence() -> None:
     from portfolio_check.engine.rules import bundled_rules
 
     for kind in bundled_rules().evidence:
-        click.echo(f"{kind.id} — {kind.title}")
-        click.echo(f"  strong: {kind.strong_looks_like}")
-        click.echo(f"  weak:   {kind.weak_looks_like}")
-        click.echo(f"  why:    {kind.why}")
+        _line(f"{kind.id} — {kind.title}")
+        _line(f"  strong: {kind.strong_looks_like}")
+        _line(f"  weak:   {kind.weak_looks_like}")
+        _line(f"  why:    {kind.why}")
         click.echo("")
 
 
@@ -318,7 +324,7 @@ def roles(checklist_files: tuple[str, ...]) -> None:
     lists = _checklists(checklist_files)
     width = max(len(c.id) for c in lists)
     for c in lists:
-        click.echo(f"{c.id:<{width}}  {c.title}: {c.description}")
+        _line(f"{c.id:<{width}}  {c.title}: {c.description}")
 
 
 @main.command()
@@ -334,26 +340,26 @@ def explain(item_id: str, checklist_files: tuple[str, ...]) -> None:
     hit = find_item(item_id, lists)
     if hit is not None:
         cl, item = hit
-        click.echo(f"{item.id} — {item.title}  (role: {cl.id}, weight {item.weight:g})")
+        _line(f"{item.id} — {item.title}  (role: {cl.id}, weight {item.weight:g})")
         need = f"{item.match} of {', '.join(item.evidence)} at level {item.level}"
-        click.echo(f"  needs:  {need}" + (f", judged on the {item.artifact} repository" if item.artifact else ""))
-        click.echo(f"  why:    {item.source.claim}  [{item.source.file}]")
-        click.echo(f"  advice: {item.advice}")
+        _line(f"  needs:  {need}" + (f", judged on the {item.artifact} repository" if item.artifact else ""))
+        _line(f"  why:    {item.source.claim}  [{item.source.file}]")
+        _line(f"  advice: {item.advice}")
         return
     for kind in bundled_rules().evidence:
         if kind.id == item_id:
-            click.echo(f"{kind.id} — {kind.title}: {kind.what}")
-            click.echo(f"  strong: {kind.strong_looks_like}")
-            click.echo(f"  weak:   {kind.weak_looks_like}")
-            click.echo(f"  why:    {kind.why}")
+            _line(f"{kind.id} — {kind.title}: {kind.what}")
+            _line(f"  strong: {kind.strong_looks_like}")
+            _line(f"  weak:   {kind.weak_looks_like}")
+            _line(f"  why:    {kind.why}")
             users = [i.id for c in lists for i in c.items if kind.id in i.evidence]
-            click.echo(f"  used by: {', '.join(users) if users else '(no checklist item)'}")
+            _line(f"  used by: {', '.join(users) if users else '(no checklist item)'}")
             return
     for cl in lists:
         if cl.id == item_id:
-            click.echo(f"{cl.id} — {cl.title}: {cl.description}")
+            _line(f"{cl.id} — {cl.title}: {cl.description}")
             for item in cl.items:
-                click.echo(f"  {item.id}  (weight {item.weight:g}): {item.title}")
+                _line(f"  {item.id}  (weight {item.weight:g}): {item.title}")
             return
     _fail(f"{item_id!r} is not a checklist item, evidence kind or role (try `portfolio-check roles`)")
 
@@ -370,7 +376,7 @@ def validate_checklist(files: tuple[str, ...]) -> None:
     for f in files:
         try:
             cl = load_checklist(f, known)
-            click.echo(f"{f}: ok ({cl.id}, {len(cl.items)} items)")
+            _line(f"{f}: ok ({cl.id}, {len(cl.items)} items)")
         except ChecklistError as exc:
             problems.append(str(exc))
     if problems:

@@ -34,8 +34,9 @@ def render(results: list[RepoResult], verdicts: list[RoleVerdict], fmt: str, *, 
         return to_json(report_dict(results, extra))
     if fmt == "github":
         from portfolio_check.render.ci_outputs import github_annotations
+        from portfolio_check.render.sanitize import terminal_report
 
-        return github_annotations(results, verdicts, fail_under)
+        return terminal_report(github_annotations(results, verdicts, fail_under))
     if fmt == "badge":
         from portfolio_check.render.ci_outputs import badge
 
@@ -49,12 +50,13 @@ def render(results: list[RepoResult], verdicts: list[RoleVerdict], fmt: str, *, 
         from portfolio_check.render.markdown import render as render_md
 
         return render_md(results, verdicts, evidence_titles(), all_roles=all_roles, progress=progress)
+    from portfolio_check.render.sanitize import terminal, terminal_report
     from portfolio_check.render.text import render as render_text
 
     text = render_text(results, verdicts, colour=colour)
     if progress:
-        text += "\nSince the earlier report:\n" + "".join(f"  {line}\n" for line in progress)
-    return text
+        text += "\nSince the earlier report:\n" + "".join(f"  {terminal(line)}\n" for line in progress)
+    return terminal_report(text, colour=colour)  # a last guard: each untrusted field was sanitised already
 
 
 @dataclass(frozen=True)
