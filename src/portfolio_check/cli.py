@@ -215,11 +215,17 @@ def _config(config_file: str | None, first_local: str | None) -> Config:
     return Config()
 
 
+def _shown(source: str) -> str:
+    from portfolio_check.targets import redact
+
+    return redact(source)
+
+
 def _run_scans(targets: list[Any], opts: Any, jobs: int, scan_targets: Any) -> list[Any]:
     if len(targets) > 1 and sys.stderr.isatty():
         bar: Any
         with click.progressbar(length=len(targets), label="Scanning", file=sys.stderr,
-                               item_show_func=lambda t: terminal(t.source[-40:]) if t else None) as bar:
+                               item_show_func=lambda t: terminal(_shown(t.source)[-40:]) if t else None) as bar:
             return list(scan_targets(targets, opts, jobs, progress=lambda t: bar.update(1, t)))
     return list(scan_targets(targets, opts, jobs))
 

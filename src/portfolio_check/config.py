@@ -51,8 +51,12 @@ def parse_config(data: dict[str, Any], source: str, prefix: str, contained: bool
     """Validate and build a configuration; ``contained``: its checklist paths must stay inside its folder."""
     import jsonschema
 
-    from portfolio_check.judge.checklists import _explain
+    from portfolio_check.judge.checklists import _explain, non_finite
 
+    bad = non_finite(data)
+    if bad:
+        where = ".".join(x for x in (prefix, bad[0]) if x).replace(".[", "[")
+        raise ConfigError(f"{source}: {where}: must be a finite number")
     schema = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(_jsonable(data)),
                     key=lambda e: list(map(str, e.absolute_path)))

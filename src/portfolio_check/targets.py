@@ -33,7 +33,10 @@ _SCP = re.compile(rf"^{_USER}@{_HOST}:(?!//)(?!-)[^\s]+$")
 _SCP_LIKE = re.compile(r"^[^/\s:@]+@[^/\s:]+:")
 _HTTPS = re.compile(rf"^https://(?P<auth>[^/@\s]*@)?{_HOST}(?::\d+)?/[^\s]*$")
 _SSH = re.compile(rf"^ssh://(?:{_USER}@)?{_HOST}(?::\d+)?/[^\s]+$")
-_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/@\s]*@", re.I)
+_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^\s'\"<>]*)")
+#: access tokens of the common forges and CI systems, wherever they appear (a URL's path, a git error...)
+_TOKEN = re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,}|glpat-[A-Za-z0-9_-]{16,}"
+                    r"|glcbt-[A-Za-z0-9_-]{16,}|xox[abposr]-[A-Za-z0-9-]{10,})|(?i:x-access-token|oauth2):[^@\s/]+")
 _FILE = re.compile(r"^file:///[^\s]*$")
 _REF = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/+-]+$")
 ARTIFACTS = ("ai_application", "model_project", "tech_memo", "none")
@@ -66,9 +69,17 @@ def looks_remote(source: str) -> bool:
     return "://" in source or "::" in source or bool(_SCP_LIKE.match(source)) or source.startswith("-")
 
 
-def redact(source: str) -> str:
-    """The source with any credentials in it hidden, for messages and reports."""
-    return _USERINFO.sub(r"\1***@", source) if "://" in source else source
+def _redact_url(m: re.Match[str]) -> str:
+    rest = re.sub(r"^[^/@]*@", "***@", m.group(2))  # user:password or a token before the host
+    rest = re.sub(r"[?#].*$", "?***", rest)          # a query or fragment: ?access_token=..., #token=...
+    return m.group(1) + rest
+
+
+def redact(text: str) -> str:
+    """The text (a URL, or a message quoting one) with credentials hidden, for messages and reports: a URL's
+    user information, its query and fragment, and known token shapes (ghp_..., github_pat_..., glpat-...,
+    x-access-token:...) anywhere."""
+    return _TOKEN.sub("***", _URL.sub(_redact_url, text))
 
 
 def check_url(url: str) -> None:
@@ -95,7 +106,8 @@ def check_url(url: str) -> None:
 
 
 def repo_name(url: str) -> str:
-    tail = url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    path = re.split(r"[?#]", url, maxsplit=1)[0]  # never a name from the query or fragment (tokens live there)
+    tail = path.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
     return tail.removesuffix(".git") or "repository"
 
 
@@ -185,8 +197,8 @@ def scan_target(target: Target, options: ScanOptions) -> RepoResult | Failure:
     try:
         with local_copy(target) as path:
             result = scan_repo(path, options)
-        if looks_remote(target.source):
-            result = replace(result, path=target.source, name=repo_name(target.source))
+        if looks_remote(target.source):  # the report carries the URL, never a token in it
+            result = replace(result, path=redact(target.source), name=redact(repo_name(target.source)))
         if target.artifact:
             result = replace(result, artifact=target.artifact)  # type: ignore[arg-type]
         return result
