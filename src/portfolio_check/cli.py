@@ -122,10 +122,14 @@ def _checklists(extra: tuple[str, ...]) -> tuple[Checklist, ...]:
               help="Scan this many repositories in parallel (default: the CPU count).")
 @click.option("--output-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Write one markdown and one JSON report per candidate (or per repository) and an index.")
+@click.option("--self", "own_repo", is_flag=True,
+              help="This is my own repository: apply its own checklists, waivers and max-file-size. Without it "
+                   "they are shown in a notice but not applied (reviewer mode), except in GitHub Actions run on "
+                   "the scanned repository itself.")
 def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str, ...], fail_under: float | None,
          checklist_files: tuple[str, ...], config_file: str | None, compare_file: str | None,
          max_file_size: str | None, exclude: tuple[str, ...], ref: str | None, manifest_file: str | None,
-         jobs: int | None, output_dir: str | None) -> None:
+         jobs: int | None, output_dir: str | None, own_repo: bool) -> None:
     """Scan repositories (default: the current directory), report the evidence and the gaps per role.
 
     PATH may be a local folder or a git URL (https://, ssh://, git@host:path, file://), cloned shallow.
@@ -147,7 +151,15 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     # a repository's own settings (waivers included) apply only when that one local repository is scanned: in a
     # batch or for a URL, the reviewer's --config decides, never a scanned repository
     own = len(targets) == 1 and not manifest_file and not output_dir and not looks_remote(targets[0].source)
-    cfg = _config(config_file, targets[0].source if own else None)
+    if own_repo and not own:
+        _fail("--self: only for one local repository, your own (not with URLs, several paths, --manifest or "
+              "--output-dir)")
+    # reviewer mode, the default: a repository's own checklists and waivers do not apply unless its owner says so
+    # (--self) or this is the repository's own CI
+    reviewer = own and not config_file and not (own_repo or _own_ci(targets[0].source))
+    cfg = _config(config_file, targets[0].source if own else None, lenient=reviewer)
+    if reviewer:
+        cfg = _reviewer_view(cfg)
     for note in cfg.notices:
         _notice(note)
     # a bad value is blamed on where it came from: the flag, or the configuration file and key
@@ -202,7 +214,9 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
         sys.exit(EXIT_BELOW)
 
 
-def _config(config_file: str | None, first_local: str | None) -> Config:
+def _config(config_file: str | None, first_local: str | None, lenient: bool = False) -> Config:
+    """``--config FILE``, or the repository's own settings; ``lenient`` (reviewer mode): a repository's unusable
+    settings are a notice, not an error (the candidate's file cannot stop a reviewer's scan)."""
     from portfolio_check.config import Config, ConfigError, find_config, load_config_file
 
     try:
@@ -211,8 +225,40 @@ def _config(config_file: str | None, first_local: str | None) -> Config:
         if first_local is not None and Path(first_local).is_dir():
             return find_config(first_local)
     except ConfigError as exc:
-        _fail(str(exc))
+        if not lenient or config_file:
+            _fail(str(exc))
+        lines = str(exc).splitlines()
+        more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
+        return Config(notices=(f"{lines[0]}{more}; the repository's settings were not used",))
     return Config()
+
+
+def _own_ci(source: str) -> bool:
+    """GitHub Actions running in the scanned repository itself (its workspace is the scanned folder)."""
+    import os
+
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    return os.environ.get("GITHUB_ACTIONS") == "true" and bool(workspace) and \
+        os.path.realpath(workspace or "") == os.path.realpath(source)
+
+
+def _reviewer_view(cfg: Config) -> Config:
+    """The repository's settings without what would let it judge itself: its own checklists and waivers, and its
+    max-file-size (a resource limit is the reviewer's); what was left out is named in a notice."""
+    from dataclasses import replace
+
+    left = []
+    if cfg.checklists:
+        left.append("checklists " + ", ".join(Path(c).name for c in cfg.checklists[:3]))
+    if cfg.waivers:
+        left.append("waivers for " + ", ".join(w.item for w in cfg.waivers[:3]))
+    if cfg.max_file_size:
+        left.append(f"max-file-size {cfg.max_file_size}")
+    if not left:
+        return cfg
+    note = (f"{cfg.source}: its {'; '.join(left)} are shown here but not applied (reviewer mode: this is not the "
+            "repository's own CI; its owner scans with --self)")
+    return replace(cfg, checklists=(), waivers=(), max_file_size=None, notices=(*cfg.notices, note))
 
 
 def _shown(source: str) -> str:
