@@ -93,6 +93,19 @@ def test_the_callers_git_variables_do_not_redirect_git(tmp_path, monkeypatch):
     assert scan_repo(tmp_path / "repo").commit == sha
 
 
+def test_the_git_environment_keeps_transport_settings_and_drops_redirections(monkeypatch):
+    for name in ("GIT_DIR", "GIT_EXEC_PATH", "GIT_CONFIG_PARAMETERS", "GIT_SSL_CAINFO", "GIT_HTTP_PROXY_AUTHMETHOD",
+                 "GIT_CONFIG_GLOBAL"):
+        monkeypatch.setenv(name, "/x")
+    monkeypatch.setenv("PATH", os.pathsep.join([".", "", "rel", "/usr/bin"]))
+    env = gitsafe.safe_git_env()
+    assert {"GIT_SSL_CAINFO", "GIT_HTTP_PROXY_AUTHMETHOD", "GIT_CONFIG_GLOBAL"} <= set(env)
+    assert not {"GIT_DIR", "GIT_EXEC_PATH", "GIT_CONFIG_PARAMETERS"} & set(env)
+    assert env["PATH"] == "/usr/bin"
+    keys = {env[f"GIT_CONFIG_KEY_{i}"]: env[f"GIT_CONFIG_VALUE_{i}"] for i in range(int(env["GIT_CONFIG_COUNT"]))}
+    assert keys["core.hooksPath"] == os.devnull and keys["core.fsmonitor"] == "false"
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux only")
 def test_git_runs_under_an_address_space_and_file_size_cap(tmp_path):
     import resource

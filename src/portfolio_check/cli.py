@@ -190,6 +190,9 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
         except CompareError as exc:
             _fail(str(exc))
     opts = ScanOptions(max_file_size=size, excludes=tuple(cfg.exclude) + exclude)
+    from portfolio_check.engine.gitsafe import git_executable
+
+    git_executable()  # resolved once, before any scan (parallel workers inherit it)
     results = _run_scans(targets, opts, jobs or os.cpu_count() or 1, scan_targets)
     failures = [r for r in results if isinstance(r, Failure)]
     for f in failures:

@@ -104,13 +104,21 @@ def safe_path() -> str:
     return os.pathsep.join(_absolute_path_entries())
 
 
+#: the caller's GIT_* variables that only tune transport (a company CA, a proxy, tracing) or name the user's own
+#: configuration files; all others (GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, GIT_OBJECT_DIRECTORY, GIT_EXEC_PATH,
+#: GIT_CONFIG_PARAMETERS...) could point git at another repository or another program, and are dropped
+_KEPT_GIT_VARIABLES = ("GIT_SSL_", "GIT_HTTP_", "GIT_PROXY_", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM",
+                       "GIT_CONFIG_NOSYSTEM", "GIT_TRACE")
+
+
 def safe_git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The whole environment for a git process: the caller's, less its ``GIT_*`` variables, plus safe settings.
+    """The whole environment for a git process: the caller's, less ``GIT_*`` variables that redirect git, plus safe
+    settings.
 
     Command-line configuration outranks the repository's own ``.git/config``, so a scanned repository cannot make
     git run a program of its choosing (``core.fsmonitor``, hooks, the ``ext`` transport) or prompt for anything.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k.startswith(_KEPT_GIT_VARIABLES)}
     env.update({"PATH": safe_path(), "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat",
                 "GIT_LITERAL_PATHSPECS": "1", "GIT_LFS_SKIP_SMUDGE": "1", "GIT_ASKPASS": "", "SSH_ASKPASS": "",
                 "MALLOC_ARENA_MAX": "2", "LC_ALL": "C", "GIT_CONFIG_COUNT": str(len(SAFE_SETTINGS))})
