@@ -201,7 +201,7 @@ def test_a_config_include_is_never_followed(tmp_path, target):
 
 def test_a_git_that_hangs_is_stopped_and_the_folder_walked(tmp_path, monkeypatch):
     """A FIFO named .gitignore in the work tree makes git ls-files wait forever for a writer."""
-    monkeypatch.setattr(gitsafe, "LOCAL_TIMEOUT", 1.0)
+    monkeypatch.setattr(gitsafe, "LOCAL_TIMEOUT", 0.5)
     root = tmp_path / "repo"
     committed_repo(root)
     (root / "sub").mkdir()
@@ -209,7 +209,7 @@ def test_a_git_that_hangs_is_stopped_and_the_folder_walked(tmp_path, monkeypatch
     start = time.monotonic()
     result = scan_repo(root)
     assert time.monotonic() - start < 8
-    assert warned(result, "git could not list the files (git took longer than 1 s")
+    assert warned(result, "git could not list the files (git took longer than 0.5 s")
     assert result.finding("training").status == "strong"
 
 
