@@ -145,7 +145,7 @@ def test_messages_and_properties_are_escaped_per_the_workflow_command_rules(repo
     assert notice["title"] == "portfolio-check esc%3A esc.serve"
     assert notice["msg"].startswith("Serve 100%25 of traffic, safely: now (partial")
     assert "First line: 50%25 done,%0Asecond line." in notice["msg"]
-    assert found["warning"]["msg"].endswith("Write it:%0D%0Anow, 1%25.")
+    assert found["warning"]["msg"].endswith("Write it:%0Anow, 1%25.")  # CRLF is one line break; a lone CR is escaped
     assert "A memo 5%25" in found["warning"]["msg"]
     assert found["error"]["msg"].startswith("Escaping, 100%25: done scored")
 

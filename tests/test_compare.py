@@ -110,3 +110,50 @@ def test_an_unusable_old_report_exits_2_naming_it(repo, tmp_path, content, needl
     elif content is not None:
         old.write_text(content, encoding="utf-8")
     assert_input_error(run(str(repo), "--compare", str(old)), f"{old}: {needle}")
+
+
+# --- hostile earlier reports (issue 12): wrong types anywhere are one line and exit 2, never "unexpected" --------
+
+
+def _mutations():
+    def role0(d):
+        return d["roles"][0]
+
+    return {
+        "role id a list": (lambda d: role0(d).__setitem__("id", []), "roles[0].id: must be a string"),
+        "item id a table": (lambda d: role0(d)["items"][0].__setitem__("id", {}), "roles[0].items[0].id"),
+        "item status a list": (lambda d: role0(d)["items"][0].__setitem__("status", [1]), "items[0].status"),
+        "item a string": (lambda d: role0(d)["items"].__setitem__(0, "x"), "roles[0].items[0]: must be an object"),
+        "score a string": (lambda d: role0(d).__setitem__("score", "high"), "roles[0].score: must be a number from 0"),
+        "score true": (lambda d: role0(d).__setitem__("score", True), "roles[0].score"),
+        "score huge": (lambda d: role0(d).__setitem__("score", 10**400), "roles[0].score"),
+        "roles a table": (lambda d: d.__setitem__("roles", {}), "roles: must be a list"),
+        "repo a number": (lambda d: d["repos"].__setitem__(0, 1), "repos[0]: must be an object"),
+        "repo name a number": (lambda d: d["repos"][0].__setitem__("name", 5), "repos[0].name"),
+        "evidence status a list": (lambda d: d["repos"][0]["evidence"][0].__setitem__("status", ["weak"]),
+                                   "repos[0].evidence[0].status"),
+        "evidence a table": (lambda d: d["repos"][0].__setitem__("evidence", {"a": 1}), "repos[0].evidence"),
+    }
+
+
+@pytest.mark.parametrize("name", list(_mutations()))
+def test_a_hostile_old_report_is_a_one_line_error(repo, tmp_path, name):
+    mutate, needle = _mutations()[name]
+    data = save_report(repo, tmp_path / "good.json")
+    mutate(data)
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data), encoding="utf-8")
+    for fmt in ("text", "json", "markdown"):
+        result = run(str(repo), "--format", fmt, "--compare", str(old))
+        assert_input_error(result, "not a portfolio-check JSON report", needle)
+        assert "unexpected" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_non_finite_numbers_in_an_old_report_are_refused(repo, tmp_path, literal):
+    data = save_report(repo, tmp_path / "good.json")
+    text = json.dumps(data).replace(f'"score": {data["roles"][0]["score"]}', f'"score": {literal}', 1)
+    assert literal in text
+    old = tmp_path / "old.json"
+    old.write_text(text, encoding="utf-8")
+    assert_input_error(run(str(repo), "--format", "json", "--compare", str(old)), "not a portfolio-check JSON")

@@ -68,10 +68,10 @@ def test_exclude_globs_from_config_and_from_the_command_line_add_up(repo, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_max_file_size_from_config_and_the_flag_overrides_it(repo, kind):
     write_config(repo, kind, "max-file-size = 100\n")
-    data = report(str(repo))
+    data = report(str(repo), "--self")
     assert evidence(data)["training"] == "missing"
     assert any("100 byte limit" in w and "train.py" in w for w in data["repos"][0]["warnings"])
-    assert evidence(report(str(repo), "--max-file-size", "1M"))["training"] == "strong"
+    assert evidence(report(str(repo), "--self", "--max-file-size", "1M"))["training"] == "strong"
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -83,11 +83,11 @@ def test_extra_checklist_is_relative_to_the_config_file_not_the_working_director
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    data = report(str(repo))
+    data = report(str(repo), "--self")
     assert [r["id"] for r in data["roles"]] == ["data-eng"]
     assert [i["status"] for i in role(data, "data-eng")["items"]] == ["met", "gap"]
     monkeypatch.chdir(tmp_path)  # a relative repository path works too
-    assert [r["id"] for r in report("repo")["roles"]] == ["data-eng"]
+    assert [r["id"] for r in report("repo", "--self")["roles"]] == ["data-eng"]
 
 
 def test_a_documented_example_config_is_accepted(repo):
@@ -181,7 +181,7 @@ ERRORS = [
 @pytest.mark.parametrize(("kind", "body", "message"), ERRORS, ids=[f"{k}-{m[:40]}" for k, _, m in ERRORS])
 def test_config_errors_name_the_file_and_the_key(repo, kind, body, message):
     path = write_config(repo, kind, body)
-    assert_input_error(run(str(repo)), f"{path}: {message}")
+    assert_input_error(run(str(repo), "--self"), f"{path}: {message}")
 
 
 @pytest.mark.parametrize(("kind", "body", "message"), ERRORS[:4], ids=[m[:40] for _, _, m in ERRORS[:4]])
@@ -194,7 +194,7 @@ def test_config_errors_through_the_config_option(repo, tmp_path, kind, body, mes
 
 def test_every_config_error_is_reported_at_once(repo):
     path = write_config(repo, "pyproject", 'fail-under = "x"\ncolour = 1\n[[waivers]]\nitem = "a.b"\n')
-    result = run(str(repo))
+    result = run(str(repo), "--self")
     assert_input_error(result, f"{path}: tool.portfolio-check.fail-under", "'colour'", "waivers[0]")
 
 
@@ -207,7 +207,7 @@ def test_a_malformed_pyproject_is_not_a_config_error(repo):
 def test_an_impossible_waiver_date_is_a_config_error(repo):
     path = write_config(repo, "dotfile", '[[waivers]]\nitem = "ml-engineer.baseline"\nreason = "r"\n'
                                          'until = "2030-13-45"\n')
-    assert_input_error(run(str(repo)), f"{path}: waivers[0].until")
+    assert_input_error(run(str(repo), "--self"), f"{path}: waivers[0].until")
 
 
 def test_an_unknown_role_in_the_config_names_the_file(repo):
@@ -217,4 +217,4 @@ def test_an_unknown_role_in_the_config_names_the_file(repo):
 
 def test_a_zero_size_in_the_config_names_the_file(repo):
     path = write_config(repo, "dotfile", 'max-file-size = "0.5"\n')
-    assert_input_error(run(str(repo)), str(path), "max-file-size")
+    assert_input_error(run(str(repo), "--self"), str(path), "max-file-size")

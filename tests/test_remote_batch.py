@@ -5,9 +5,12 @@ afterwards; unsafe URLs are refused before git runs; a batch reports what it cou
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +139,7 @@ def test_manifest_ref_per_repository(remote, tmp_path, clones):
 @pytest.fixture
 def no_git(monkeypatch) -> list[Any]:
     calls: list[Any] = []
-    monkeypatch.setattr(git.Repo, "clone_from", classmethod(lambda cls, *a, **k: calls.append(a)))
+    monkeypatch.setattr(targets, "clone", lambda *a, **k: calls.append(a))
     return calls
 
 
@@ -395,3 +398,79 @@ def test_a_batch_is_one_portfolio_judged_together(three):
     alone = role(report(str(three[0]), "--role", "ml-engineer"), "ml-engineer")["score"]
     together = role(report(str(three[0]), str(three[1]), "--role", "ml-engineer"), "ml-engineer")["score"]
     assert together > alone  # bob's baseline closes ada's gap
+
+
+# --- clones have limits (issue 12) ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def silent_server():
+    """An https 'server' that accepts connections and never answers (a TLS handshake that never ends)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{server.getsockname()[1]}/ada/rag.git"
+    stop.set()
+    thread.join()
+    for c in accepted:
+        c.close()
+    server.close()
+
+
+def test_a_server_that_never_answers_is_given_up_on(silent_server, clones, monkeypatch):
+    monkeypatch.setattr(targets, "CLONE_STALL", 0.6)
+    start = time.monotonic()
+    result = run(silent_server)
+    assert time.monotonic() - start < 15
+    assert_input_error(result, "clone failed", "no answer for 0.6 s")
+    assert leftovers() == set()
+
+
+def test_a_clone_over_the_size_limit_is_refused_and_removed(remote, clones, monkeypatch):
+    """A pack over the limit stops git itself (RLIMIT_FSIZE)."""
+    monkeypatch.setattr(targets, "CLONE_SIZE_LIMIT", 200)
+    assert_input_error(run(remote.url), "clone failed", "git wrote a file over the 200 bytes limit")
+    assert len(clones) == 1 and not clones[0].exists()
+
+
+def test_a_small_pack_that_unpacks_to_too_much_is_never_checked_out(tmp_path, clones, monkeypatch):
+    """A compression bomb: 1 MB of zeros is a tiny pack; the files' total is checked before they are written."""
+    work = write_tree(tmp_path / "bomb", {"zeros.txt": b"\0" * 1_000_000, "train.py": TRAIN_SCRIPT})
+    git_repo(work).close()
+    monkeypatch.setattr(targets, "CLONE_SIZE_LIMIT", 64 * 1024)
+    assert_input_error(run(work.as_uri()), "clone failed", "its files add up to 977 KiB, over the 64 KiB limit")
+    assert len(clones) == 1 and not clones[0].exists()
+
+
+def test_a_clone_that_takes_too_long_is_stopped(silent_server, clones, monkeypatch):
+    monkeypatch.setattr(targets, "CLONE_STALL", 100.0)
+    monkeypatch.setattr(targets, "CLONE_TIMEOUT", 0.5)
+    assert_input_error(run(silent_server), "clone failed", "git took longer than 0.5 s")
+    assert leftovers() == set()
+
+
+def test_a_deep_clone_is_removed_without_recursion(tmp_path):
+    top = tmp_path / "clone"
+    top.mkdir()
+    deep = top
+    for _ in range(1500):
+        deep = deep / "d"
+        deep.mkdir()  # one level at a time: mkdir(parents=True) itself recurses
+    (deep / "f.txt").write_text("x")
+    (top / "link").symlink_to(tmp_path)  # a link is removed, never followed
+    (tmp_path / "keep.txt").write_text("kept")
+    targets.remove_tree(top)
+    assert not top.exists() and (tmp_path / "keep.txt").exists()

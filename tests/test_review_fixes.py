@@ -69,9 +69,13 @@ def test_a_repository_cannot_waive_its_own_gaps_in_a_batch(tmp_path: Path) -> No
     res = cli("scan", str(waive_all), str(honest), "--role", "ml-engineer", "--format", "json")
     items = {i["id"]: i for i in json.loads(res.stdout)["roles"][0]["items"]}
     assert items["ml-engineer.training"]["status"] == "gap"
-    alone = cli("scan", str(waive_all), "--role", "ml-engineer", "--format", "json")  # its own CI: honoured
+    alone = cli("scan", str(waive_all), "--role", "ml-engineer", "--format", "json", "--self")  # its owner: honoured
     items = {i["id"]: i for i in json.loads(alone.stdout)["roles"][0]["items"]}
     assert items["ml-engineer.training"]["status"] == "waived"
+    reviewed = cli("scan", str(waive_all), "--role", "ml-engineer", "--format", "json")  # a reviewer, alone: shown
+    items = {i["id"]: i for i in json.loads(reviewed.stdout)["roles"][0]["items"]}
+    assert items["ml-engineer.training"]["status"] == "gap"
+    assert "waivers for ml-engineer.training are shown here but not applied" in reviewed.stderr
 
 
 def test_a_role_with_every_item_waived_scores_zero(tmp_path: Path) -> None:
@@ -87,9 +91,12 @@ def test_a_role_with_every_item_waived_scores_zero(tmp_path: Path) -> None:
 def test_config_checklists_cannot_leave_the_repository(tmp_path: Path) -> None:
     repo = _empty(tmp_path)
     (repo / ".portfolio-check.toml").write_text('checklists = ["../../../../etc/hostname"]\n')
-    res = cli("scan", str(repo))
+    res = cli("scan", str(repo), "--self")
     assert res.exit_code == 2
     assert "outside the repository" in res.stderr and "Traceback" not in res.stderr
+    reviewed = cli("scan", str(repo))  # reviewer mode: the candidate's broken settings cannot stop the scan
+    assert reviewed.exit_code == 0 and "portfolio-check: notice: " in reviewed.stderr
+    assert "outside the repository" in reviewed.stderr
 
 
 def test_batch_without_candidates_keeps_same_named_folders_apart_and_index_is_reserved(tmp_path: Path) -> None:

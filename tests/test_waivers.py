@@ -34,10 +34,10 @@ def expected_score(role_json: dict) -> float:
 
 @pytest.mark.parametrize("until", [FUTURE, None])
 def test_a_waived_gap_is_waived_with_its_reason_and_raises_the_score(repo, until):
-    before = report(str(repo), "--role", "ml-engineer")
+    before = report(str(repo), "--self", "--role", "ml-engineer")
     assert item(before, ITEM)["status"] == "gap"
     waive(repo, until=until)
-    after = report(str(repo), "--role", "ml-engineer")
+    after = report(str(repo), "--self", "--role", "ml-engineer")
     it = item(after, ITEM)
     assert it["status"] == "waived"
     assert it["waiver"] == {"reason": REASON, "until": until}
@@ -50,8 +50,8 @@ def test_a_waived_gap_is_waived_with_its_reason_and_raises_the_score(repo, until
 
 def test_markdown_shows_the_waiver_and_not_as_a_gap(repo):
     waive(repo)
-    md = run(str(repo), "--role", "ml-engineer", "--format", "markdown").stdout
-    title = item(report(str(repo), "--role", "ml-engineer"), ITEM)["title"]
+    md = run(str(repo), "--self", "--role", "ml-engineer", "--format", "markdown").stdout
+    title = item(report(str(repo), "--self", "--role", "ml-engineer"), ITEM)["title"]
     waived = [line for line in md.splitlines() if "waived" in line and title in line]
     assert len(waived) == 1
     assert REASON in waived[0] and FUTURE in waived[0]
@@ -61,42 +61,42 @@ def test_markdown_shows_the_waiver_and_not_as_a_gap(repo):
 
 def test_text_and_github_outputs_treat_the_waived_item_as_done(repo):
     waive(repo)
-    text = run(str(repo), "--role", "ml-engineer").stdout
+    text = run(str(repo), "--self", "--role", "ml-engineer").stdout
     assert "waived 1" in text
     assert f"explain {ITEM})" not in text
-    gh = run(str(repo), "--role", "ml-engineer", "--format", "github").stdout
+    gh = run(str(repo), "--self", "--role", "ml-engineer", "--format", "github").stdout
     assert ITEM not in gh
     assert "ml-engineer.error-analysis" in gh  # the other gaps are still annotated
 
 
 def test_an_expired_waiver_counts_again_with_a_note(repo):
-    before = report(str(repo), "--role", "ml-engineer")
+    before = report(str(repo), "--self", "--role", "ml-engineer")
     waive(repo, until=PAST)
-    after = report(str(repo), "--role", "ml-engineer")
+    after = report(str(repo), "--self", "--role", "ml-engineer")
     it = item(after, ITEM)
     assert it["status"] == "gap"
     assert it["waiver"] is None
     assert "expired" in it["note"] and PAST in it["note"]
     assert role(after, "ml-engineer")["score"] == role(before, "ml-engineer")["score"]
-    md = run(str(repo), "--role", "ml-engineer", "--format", "markdown").stdout
+    md = run(str(repo), "--self", "--role", "ml-engineer", "--format", "markdown").stdout
     assert any("expired" in line and PAST in line for line in md.splitlines())
     assert "⚪ waived" not in md
 
 
 def test_an_expired_waiver_makes_fail_under_fail_again(repo):
-    score = role(report(str(repo), "--role", "ml-engineer"), "ml-engineer")["score"]
+    score = role(report(str(repo), "--self", "--role", "ml-engineer"), "ml-engineer")["score"]
     waive(repo)
-    waived = role(report(str(repo), "--role", "ml-engineer"), "ml-engineer")["score"]
+    waived = role(report(str(repo), "--self", "--role", "ml-engineer"), "ml-engineer")["score"]
     threshold = f"{(score + waived) / 2:.2f}"
-    assert run(str(repo), "--role", "ml-engineer", "--fail-under", threshold).exit_code == 0
+    assert run(str(repo), "--self", "--role", "ml-engineer", "--fail-under", threshold).exit_code == 0
     waive(repo, until=PAST)
-    assert run(str(repo), "--role", "ml-engineer", "--fail-under", threshold).exit_code == 1
+    assert run(str(repo), "--self", "--role", "ml-engineer", "--fail-under", threshold).exit_code == 1
 
 
 def test_a_waiver_on_a_met_item_changes_nothing(repo):
-    before = report(str(repo), "--role", "ml-engineer")
+    before = report(str(repo), "--self", "--role", "ml-engineer")
     assert item(before, "ml-engineer.training")["status"] == "met"
     waive(repo, "ml-engineer.training")
-    after = report(str(repo), "--role", "ml-engineer")
+    after = report(str(repo), "--self", "--role", "ml-engineer")
     assert item(after, "ml-engineer.training")["status"] == "met"
     assert role(after, "ml-engineer")["score"] == role(before, "ml-engineer")["score"]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from portfolio_check import __version__
+from portfolio_check.render.sanitize import terminal
 
 if TYPE_CHECKING:
     from portfolio_check.config import Config
@@ -21,10 +22,19 @@ EXIT_OK, EXIT_BELOW, EXIT_INPUT = 0, 1, 2
 FORMATS = ["text", "json", "markdown", "github", "badge"]
 
 
+def _line(text: str, err: bool = False) -> None:
+    """Print one line; whatever it quotes (paths, names, git's or a server's words) cannot act on the terminal."""
+    click.echo(terminal(text), err=err)
+
+
 def _fail(message: str) -> NoReturn:
     for i, line in enumerate(message.splitlines() or [message]):
-        click.echo(f"portfolio-check: error: {line}" if i == 0 else f"  {line}", err=True)
+        _line(f"portfolio-check: error: {line}" if i == 0 else f"  {line}", err=True)
     sys.exit(EXIT_INPUT)
+
+
+def _notice(message: str) -> None:
+    _line(f"portfolio-check: notice: {message}", err=True)
 
 
 def _size(value: str) -> int:
@@ -51,7 +61,7 @@ def run() -> None:
         click.echo("portfolio-check: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug, most likely met on unusual input: one line, not a traceback
-        click.echo(f"portfolio-check: error: unexpected {type(exc).__name__}: {exc} "
+        _line(f"portfolio-check: error: unexpected {type(exc).__name__}: {exc} "
                    "(please report this with the command you ran)", err=True)
         sys.exit(EXIT_INPUT)
 
@@ -112,10 +122,14 @@ def _checklists(extra: tuple[str, ...]) -> tuple[Checklist, ...]:
               help="Scan this many repositories in parallel (default: the CPU count).")
 @click.option("--output-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Write one markdown and one JSON report per candidate (or per repository) and an index.")
+@click.option("--self", "own_repo", is_flag=True,
+              help="This is my own repository: apply its own checklists, waivers and max-file-size. Without it "
+                   "they are shown in a notice but not applied (reviewer mode), except in GitHub Actions run on "
+                   "the scanned repository itself.")
 def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str, ...], fail_under: float | None,
          checklist_files: tuple[str, ...], config_file: str | None, compare_file: str | None,
          max_file_size: str | None, exclude: tuple[str, ...], ref: str | None, manifest_file: str | None,
-         jobs: int | None, output_dir: str | None) -> None:
+         jobs: int | None, output_dir: str | None, own_repo: bool) -> None:
     """Scan repositories (default: the current directory), report the evidence and the gaps per role.
 
     PATH may be a local folder or a git URL (https://, ssh://, git@host:path, file://), cloned shallow.
@@ -137,7 +151,17 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     # a repository's own settings (waivers included) apply only when that one local repository is scanned: in a
     # batch or for a URL, the reviewer's --config decides, never a scanned repository
     own = len(targets) == 1 and not manifest_file and not output_dir and not looks_remote(targets[0].source)
-    cfg = _config(config_file, targets[0].source if own else None)
+    if own_repo and not own:
+        _fail("--self: only for one local repository, your own (not with URLs, several paths, --manifest or "
+              "--output-dir)")
+    # reviewer mode, the default: a repository's own checklists and waivers do not apply unless its owner says so
+    # (--self) or this is the repository's own CI
+    reviewer = own and not config_file and not (own_repo or _own_ci(targets[0].source))
+    cfg = _config(config_file, targets[0].source if own else None, lenient=reviewer)
+    if reviewer:
+        cfg = _reviewer_view(cfg)
+    for note in cfg.notices:
+        _notice(note)
     # a bad value is blamed on where it came from: the flag, or the configuration file and key
     roles_from = "--role" if roles else f"{cfg.source}: roles"
     roles = roles or cfg.roles
@@ -166,29 +190,36 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
         except CompareError as exc:
             _fail(str(exc))
     opts = ScanOptions(max_file_size=size, excludes=tuple(cfg.exclude) + exclude)
+    from portfolio_check.engine.gitsafe import git_executable
+
+    git_executable()  # resolved once, before any scan (parallel workers inherit it)
     results = _run_scans(targets, opts, jobs or os.cpu_count() or 1, scan_targets)
     failures = [r for r in results if isinstance(r, Failure)]
     for f in failures:
-        click.echo(f"portfolio-check: error: {f.reason}", err=True)
+        _line(f"portfolio-check: error: {f.reason}", err=True)
     pairs = [(t, r) for t, r in zip(targets, results, strict=True) if not isinstance(r, Failure)]
     if not pairs:
         sys.exit(EXIT_INPUT)
     waivers = {w.item: w for w in cfg.waivers}
+    # reports are never written below a link planted inside a scanned folder
+    local_roots = [t.source for t in targets if not looks_remote(t.source)]
     below: list[str] = []
     if output_dir:
         below = _write_batch(output_dir, pairs, failures, checklists, tuple(dict.fromkeys(roles)), waivers,
-                             fail_under)
+                             fail_under, local_roots)
     else:
         below = _report_one(pairs, checklists, tuple(dict.fromkeys(roles)), waivers, fmt, output, fail_under, old,
-                            compare_file)
+                            compare_file, local_roots)
     if failures:
         sys.exit(EXIT_INPUT)
     if below:
-        click.echo(f"portfolio-check: below --fail-under {fail_under:g}: {', '.join(below)}", err=True)
+        _line(f"portfolio-check: below --fail-under {fail_under:g}: {', '.join(below)}", err=True)
         sys.exit(EXIT_BELOW)
 
 
-def _config(config_file: str | None, first_local: str | None) -> Config:
+def _config(config_file: str | None, first_local: str | None, lenient: bool = False) -> Config:
+    """``--config FILE``, or the repository's own settings; ``lenient`` (reviewer mode): a repository's unusable
+    settings are a notice, not an error (the candidate's file cannot stop a reviewer's scan)."""
     from portfolio_check.config import Config, ConfigError, find_config, load_config_file
 
     try:
@@ -197,21 +228,60 @@ def _config(config_file: str | None, first_local: str | None) -> Config:
         if first_local is not None and Path(first_local).is_dir():
             return find_config(first_local)
     except ConfigError as exc:
-        _fail(str(exc))
+        if not lenient or config_file:
+            _fail(str(exc))
+        lines = str(exc).splitlines()
+        more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
+        return Config(notices=(f"{lines[0]}{more}; the repository's settings were not used",))
     return Config()
+
+
+def _own_ci(source: str) -> bool:
+    """GitHub Actions running in the scanned repository itself (its workspace is the scanned folder)."""
+    import os
+
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    return os.environ.get("GITHUB_ACTIONS") == "true" and bool(workspace) and \
+        os.path.realpath(workspace or "") == os.path.realpath(source)
+
+
+def _reviewer_view(cfg: Config) -> Config:
+    """The repository's settings without what would let it judge itself: its own checklists and waivers, and its
+    max-file-size (a resource limit is the reviewer's); what was left out is named in a notice."""
+    from dataclasses import replace
+
+    left = []
+    if cfg.checklists:
+        left.append("checklists " + ", ".join(Path(c).name for c in cfg.checklists[:3]))
+    if cfg.waivers:
+        left.append("waivers for " + ", ".join(w.item for w in cfg.waivers[:3]))
+    if cfg.max_file_size:
+        left.append(f"max-file-size {cfg.max_file_size}")
+    if not left:
+        return cfg
+    note = (f"{cfg.source}: its {'; '.join(left)} are shown here but not applied (reviewer mode: this is not the "
+            "repository's own CI; its owner scans with --self)")
+    return replace(cfg, checklists=(), waivers=(), max_file_size=None, notices=(*cfg.notices, note))
+
+
+def _shown(source: str) -> str:
+    from portfolio_check.targets import redact
+
+    return redact(source)
 
 
 def _run_scans(targets: list[Any], opts: Any, jobs: int, scan_targets: Any) -> list[Any]:
     if len(targets) > 1 and sys.stderr.isatty():
         bar: Any
         with click.progressbar(length=len(targets), label="Scanning", file=sys.stderr,
-                               item_show_func=lambda t: t.source[-40:] if t else None) as bar:
+                               item_show_func=lambda t: terminal(_shown(t.source)[-40:]) if t else None) as bar:
             return list(scan_targets(targets, opts, jobs, progress=lambda t: bar.update(1, t)))
     return list(scan_targets(targets, opts, jobs))
 
 
 def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waivers: dict[str, Any], fmt: str,
-                output: str | None, fail_under: float | None, old: Any, compare_file: str | None) -> list[str]:
+                output: str | None, fail_under: float | None, old: Any, compare_file: str | None,
+                roots: list[str]) -> list[str]:
     """One portfolio: every repository judged together. Returns the roles below the threshold."""
     import os
 
@@ -228,33 +298,38 @@ def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waive
         comparison = compare(old, compare_file, results, verdicts)
     text = _render(results, verdicts, fmt, colour=output is None and sys.stdout.isatty(), all_roles=not roles,
                    fail_under=fail_under, comparison=comparison)
-    _emit(text, output)
+    _emit(text, output, roots)
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         md = text if fmt == "markdown" else _render(results, verdicts, "markdown", colour=False,
                                                       all_roles=not roles, comparison=comparison)
+        from portfolio_check.safeio import UnsafeFile
+
         try:
             write_step_summary(md)
-        except OSError as exc:
-            click.echo(f"portfolio-check: warning: cannot write the step summary ({exc})", err=True)
+        except (OSError, UnsafeFile) as exc:
+            _line(f"portfolio-check: warning: cannot write the step summary ({exc})", err=True)
     return [f"{v.checklist.id} {v.score:g}" for v in verdicts if fail_under is not None and v.score < fail_under]
 
 
 def _write_batch(output_dir: str, pairs: list[Any], failures: list[Any], checklists: Any, roles: tuple[str, ...],
-                 waivers: dict[str, Any], fail_under: float | None) -> list[str]:
+                 waivers: dict[str, Any], fail_under: float | None, roots: list[str]) -> list[str]:
     """One report per candidate plus index.md; returns the candidates' roles below the threshold."""
     from portfolio_check.engine.scan import unique_names
     from portfolio_check.judge.verdict import judge
     from portfolio_check.render.output import group_by_candidate, write_batch
+    from portfolio_check.safeio import UnsafeFile
 
     candidates = []
     for name, results in group_by_candidate(pairs):
         results = unique_names(results)
         candidates.append((name, results, judge(checklists, results, roles=roles, waivers=waivers)))
     try:
-        reports = write_batch(Path(output_dir), candidates, failures, all_roles=not roles)
+        reports = write_batch(Path(output_dir), candidates, failures, all_roles=not roles, roots=roots)
+    except UnsafeFile as exc:
+        _fail(f"{output_dir}: refused: {exc}")
     except OSError as exc:
         _fail(f"{output_dir}: cannot write the reports ({exc.strerror or exc})")
-    click.echo(f"wrote {len(reports)} report(s) and {Path(output_dir) / 'index.md'}", err=True)
+    _line(f"wrote {len(reports)} report(s) and {Path(output_dir) / 'index.md'}", err=True)
     return [f"{r.name}: {v.checklist.id} {v.score:g}" for r in reports for v in r.verdicts
             if fail_under is not None and v.score < fail_under]
 
@@ -267,13 +342,18 @@ def _render(results: list[Any], verdicts: list[Any], fmt: str, colour: bool, all
                   comparison=comparison)
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, roots: list[str]) -> None:
+    """Print the report, or write it to ``output``: never through a link, into a special file, or below a link
+    planted inside a scanned folder (``roots``)."""
+    from portfolio_check.safeio import UnsafeFile, write_text
+
     if output is None:
         click.echo(text, nl=False)
         return
     try:
-        with Path(output).open("w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        write_text(output, text, roots=roots)
+    except UnsafeFile as exc:
+        _fail(f"{output}: refused: {exc}")
     except OSError as exc:
         _fail(f"{output}: cannot write ({exc.strerror or exc})")
 
@@ -284,10 +364,10 @@ def evidence() -> None:
     from portfolio_check.engine.rules import bundled_rules
 
     for kind in bundled_rules().evidence:
-        click.echo(f"{kind.id} — {kind.title}")
-        click.echo(f"  strong: {kind.strong_looks_like}")
-        click.echo(f"  weak:   {kind.weak_looks_like}")
-        click.echo(f"  why:    {kind.why}")
+        _line(f"{kind.id} — {kind.title}")
+        _line(f"  strong: {kind.strong_looks_like}")
+        _line(f"  weak:   {kind.weak_looks_like}")
+        _line(f"  why:    {kind.why}")
         click.echo("")
 
 
@@ -299,7 +379,7 @@ def roles(checklist_files: tuple[str, ...]) -> None:
     lists = _checklists(checklist_files)
     width = max(len(c.id) for c in lists)
     for c in lists:
-        click.echo(f"{c.id:<{width}}  {c.title}: {c.description}")
+        _line(f"{c.id:<{width}}  {c.title}: {c.description}")
 
 
 @main.command()
@@ -315,26 +395,26 @@ def explain(item_id: str, checklist_files: tuple[str, ...]) -> None:
     hit = find_item(item_id, lists)
     if hit is not None:
         cl, item = hit
-        click.echo(f"{item.id} — {item.title}  (role: {cl.id}, weight {item.weight:g})")
+        _line(f"{item.id} — {item.title}  (role: {cl.id}, weight {item.weight:g})")
         need = f"{item.match} of {', '.join(item.evidence)} at level {item.level}"
-        click.echo(f"  needs:  {need}" + (f", judged on the {item.artifact} repository" if item.artifact else ""))
-        click.echo(f"  why:    {item.source.claim}  [{item.source.file}]")
-        click.echo(f"  advice: {item.advice}")
+        _line(f"  needs:  {need}" + (f", judged on the {item.artifact} repository" if item.artifact else ""))
+        _line(f"  why:    {item.source.claim}  [{item.source.file}]")
+        _line(f"  advice: {item.advice}")
         return
     for kind in bundled_rules().evidence:
         if kind.id == item_id:
-            click.echo(f"{kind.id} — {kind.title}: {kind.what}")
-            click.echo(f"  strong: {kind.strong_looks_like}")
-            click.echo(f"  weak:   {kind.weak_looks_like}")
-            click.echo(f"  why:    {kind.why}")
+            _line(f"{kind.id} — {kind.title}: {kind.what}")
+            _line(f"  strong: {kind.strong_looks_like}")
+            _line(f"  weak:   {kind.weak_looks_like}")
+            _line(f"  why:    {kind.why}")
             users = [i.id for c in lists for i in c.items if kind.id in i.evidence]
-            click.echo(f"  used by: {', '.join(users) if users else '(no checklist item)'}")
+            _line(f"  used by: {', '.join(users) if users else '(no checklist item)'}")
             return
     for cl in lists:
         if cl.id == item_id:
-            click.echo(f"{cl.id} — {cl.title}: {cl.description}")
+            _line(f"{cl.id} — {cl.title}: {cl.description}")
             for item in cl.items:
-                click.echo(f"  {item.id}  (weight {item.weight:g}): {item.title}")
+                _line(f"  {item.id}  (weight {item.weight:g}): {item.title}")
             return
     _fail(f"{item_id!r} is not a checklist item, evidence kind or role (try `portfolio-check roles`)")
 
@@ -351,7 +431,7 @@ def validate_checklist(files: tuple[str, ...]) -> None:
     for f in files:
         try:
             cl = load_checklist(f, known)
-            click.echo(f"{f}: ok ({cl.id}, {len(cl.items)} items)")
+            _line(f"{f}: ok ({cl.id}, {len(cl.items)} items)")
         except ChecklistError as exc:
             problems.append(str(exc))
     if problems:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from portfolio_check.judge.verdict import RoleVerdict
@@ -45,16 +44,78 @@ class Comparison:
     evidence: tuple[Change, ...]  # evidence that changed level, per repository
 
 
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def load_old(path: str) -> dict[str, Any]:
+    """An earlier JSON report, read within the size limit and checked field by field (wrong types are errors)."""
+    from portfolio_check.safeio import COMPARE_LIMIT, UnsafeFile, read_text_capped
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_text_capped(path, COMPARE_LIMIT), parse_constant=_no_constant)
     except FileNotFoundError:
         raise CompareError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnsafeFile as exc:
+        raise CompareError(f"{path}: refused: {exc}") from None
+    except RecursionError:
+        raise CompareError(f"{path}: not a portfolio-check JSON report (nested too deeply)") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise CompareError(f"{path}: not a portfolio-check JSON report ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("repos"), list):
         raise CompareError(f"{path}: not a portfolio-check JSON report (no 'repos' list)")
+    problem = _report_problem(data)
+    if problem:
+        raise CompareError(f"{path}: not a portfolio-check JSON report ({problem})")
     return data
+
+
+def _field_problem(obj: Any, where: str, key: str, ok: Any, what: str) -> str | None:
+    if not isinstance(obj, dict):
+        return f"{where}: must be an object"
+    return None if ok(obj.get(key)) else f"{where}.{key}: must be {what}"
+
+
+def _is_str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _is_score(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 100  # NaN and inf fail too
+
+
+def _report_problem(data: dict[str, Any]) -> str | None:
+    """The first field the comparison reads that has the wrong type or value, as ``where: must be ...``."""
+    statuses, item_statuses = set(STATUS_RANK), set(ITEM_RANK)
+    for i, repo in enumerate(data["repos"]):
+        where = f"repos[{i}]"
+        problem = _field_problem(repo, where, "name", _is_str, "a string") or \
+            _field_problem(repo, where, "evidence", lambda v: isinstance(v, list), "a list")
+        if problem:
+            return problem
+        for j, ev in enumerate(repo["evidence"]):
+            problem = _field_problem(ev, f"{where}.evidence[{j}]", "id", _is_str, "a string") or \
+                _field_problem(ev, f"{where}.evidence[{j}]", "status", lambda v: _is_str(v) and v in statuses,
+                               "one of " + ", ".join(STATUS_RANK))
+            if problem:
+                return problem
+    roles = data.get("roles", [])
+    if not isinstance(roles, list):
+        return "roles: must be a list"
+    for i, role in enumerate(roles):
+        where = f"roles[{i}]"
+        problem = _field_problem(role, where, "id", _is_str, "a string") or \
+            _field_problem(role, where, "score", _is_score, "a number from 0 to 100") or \
+            _field_problem(role, where, "items", lambda v: isinstance(v, list), "a list")
+        if problem:
+            return problem
+        for j, item in enumerate(role["items"]):
+            problem = _field_problem(item, f"{where}.items[{j}]", "id", _is_str, "a string") or \
+                _field_problem(item, f"{where}.items[{j}]", "status", lambda v: _is_str(v) and v in item_statuses,
+                               "one of " + ", ".join(ITEM_RANK))
+            if problem:
+                return problem
+    return None
 
 
 def _list(value: Any) -> list[Any]:

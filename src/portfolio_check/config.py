@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ class Config:
     checklists: tuple[str, ...] = ()
     max_file_size: str | None = None
     waivers: tuple[Waiver, ...] = field(default_factory=tuple)
+    notices: tuple[str, ...] = ()  # one line each: a repository's file that was not read, and why
 
 
 def _jsonable(value: Any) -> Any:
@@ -49,8 +51,12 @@ def parse_config(data: dict[str, Any], source: str, prefix: str, contained: bool
     """Validate and build a configuration; ``contained``: its checklist paths must stay inside its folder."""
     import jsonschema
 
-    from portfolio_check.judge.checklists import _explain
+    from portfolio_check.judge.checklists import _explain, non_finite
 
+    bad = non_finite(data)
+    if bad:
+        where = ".".join(x for x in (prefix, bad[0]) if x).replace(".[", "[")
+        raise ConfigError(f"{source}: {where}: must be a finite number")
     schema = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(_jsonable(data)),
                     key=lambda e: list(map(str, e.absolute_path)))
@@ -82,11 +88,20 @@ def parse_config(data: dict[str, Any], source: str, prefix: str, contained: bool
     )
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, inside: Path | None = None) -> dict[str, Any]:
+    """A TOML file read through safeio: a regular file of at most 1 MiB (inside ``inside`` when given)."""
+    from portfolio_check.safeio import CONFIG_LIMIT, UnsafeFile, read_text_capped
+
     try:
-        return tomlread.loads(path.read_text(encoding="utf-8"))
+        return tomlread.loads(read_text_capped(path, CONFIG_LIMIT, inside=inside))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except UnsafeFile as exc:
+        raise ConfigError(f"{path}: refused: {exc}") from None
     except tomlread.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read ({exc})") from None
 
@@ -94,8 +109,6 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def load_config_file(path: str | Path) -> Config:
     """An explicit ``--config FILE``: a .portfolio-check.toml, or a pyproject.toml with the tool table."""
     p = Path(path)
-    if not p.is_file():
-        raise ConfigError(f"{path}: no such file")
     data = _read_toml(p)
     if p.name == "pyproject.toml" or "tool" in data:
         tool = data.get("tool")
@@ -107,16 +120,28 @@ def load_config_file(path: str | Path) -> Config:
 
 
 def find_config(root: str | Path) -> Config:
-    """The repository's own configuration, or an empty one."""
+    """The repository's own configuration, or an empty one.
+
+    Its files are read only when they are regular files inside the repository, of at most 1 MiB: a link leading
+    outside (or a FIFO, a device, a huge file) is a notice, and none of its content is read or shown.
+    """
     r = Path(root)
     own = r / CONFIG_FILE
-    if own.is_file():
-        return parse_config(_read_toml(own), str(own), "", contained=True)
-    py = r / "pyproject.toml"
-    if py.is_file():
+    if os.path.lexists(own):
         try:
-            data = tomlread.loads(py.read_text(encoding="utf-8"))
-        except (tomlread.TOMLDecodeError, OSError, UnicodeDecodeError):
+            data = _read_toml(own, inside=r)
+        except ConfigError as exc:
+            if "refused:" not in str(exc):
+                raise
+            return Config(notices=(f"{exc}; the repository's settings were not read",))
+        return parse_config(data, str(own), "", contained=True)
+    py = r / "pyproject.toml"
+    if os.path.lexists(py):
+        try:
+            data = _read_toml(py, inside=r)
+        except ConfigError as exc:
+            if "refused:" in str(exc):
+                return Config(notices=(f"{exc}; the repository's settings were not read",))
             return Config()  # the scan reports a malformed pyproject.toml as a warning
         table = data.get("tool", {}).get("portfolio-check") if isinstance(data.get("tool"), dict) else None
         if isinstance(table, dict):

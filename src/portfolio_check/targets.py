@@ -1,27 +1,31 @@
 """What to scan: local folders and remote git URLs, one or many, in parallel.
 
-A remote URL (``https://``, ``ssh://``, ``git@host:path``, ``file://``) is cloned shallow into a temporary folder
-with GitPython, scanned and removed. Unsafe URLs and transports (``ext::``, leading ``-``, options or credentials
-smuggled into the URL) are refused before git runs, and git runs with prompts, credential helpers and the ``ext``
-transport off.
+A remote URL (``https://``, ``ssh://``, ``git@host:path``, ``file://``) is cloned shallow into a temporary folder,
+scanned and removed. Unsafe URLs and transports (``ext::``, leading ``-``, options or credentials smuggled into the
+URL) are refused before git runs, and git runs (see ``engine/gitsafe.py``) with prompts, credential helpers, hooks
+and the ``ext`` transport off. A clone has limits: it is stopped when the server sends nothing for
+``CLONE_STALL`` seconds or the whole clone takes longer than ``CLONE_TIMEOUT``; no file it writes may exceed
+``CLONE_SIZE_LIMIT``, and the files of the commit must add up to less than that before they are checked out.
+The temporary folder is removed whatever happens (without recursion: a deep tree cannot stop the clean-up).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from portfolio_check import tomlread
-from portfolio_check.engine.inventory import safe_git_env
+from portfolio_check.engine import gitsafe
 from portfolio_check.engine.scan import InputError, ScanOptions, scan_repo
 from portfolio_check.model import RepoResult
+from portfolio_check.safeio import human_size
 
 _HOST = r"[A-Za-z0-9][A-Za-z0-9.-]*"  # never a leading '-': that would be read as an ssh option
 _USER = r"[A-Za-z0-9_][A-Za-z0-9._-]*"
@@ -29,10 +33,18 @@ _SCP = re.compile(rf"^{_USER}@{_HOST}:(?!//)(?!-)[^\s]+$")
 _SCP_LIKE = re.compile(r"^[^/\s:@]+@[^/\s:]+:")
 _HTTPS = re.compile(rf"^https://(?P<auth>[^/@\s]*@)?{_HOST}(?::\d+)?/[^\s]*$")
 _SSH = re.compile(rf"^ssh://(?:{_USER}@)?{_HOST}(?::\d+)?/[^\s]+$")
-_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/@\s]*@", re.I)
+_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^\s'\"<>]*)")
+#: access tokens of the common forges and CI systems, wherever they appear (a URL's path, a git error...)
+_TOKEN = re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,}|glpat-[A-Za-z0-9_-]{16,}"
+                    r"|glcbt-[A-Za-z0-9_-]{16,}|xox[abposr]-[A-Za-z0-9-]{10,})|(?i:x-access-token|oauth2):[^@\s/]+")
 _FILE = re.compile(r"^file:///[^\s]*$")
 _REF = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/+-]+$")
 ARTIFACTS = ("ai_application", "model_project", "tech_memo", "none")
+#: a clone is stopped when the server sends nothing for this long, or when it takes longer than the timeout
+CLONE_STALL = 15.0
+CLONE_TIMEOUT = 300.0
+#: no file a clone writes may be larger, and the checked-out files must add up to less
+CLONE_SIZE_LIMIT = 1024 * gitsafe.MIB
 
 
 @dataclass(frozen=True)
@@ -57,9 +69,17 @@ def looks_remote(source: str) -> bool:
     return "://" in source or "::" in source or bool(_SCP_LIKE.match(source)) or source.startswith("-")
 
 
-def redact(source: str) -> str:
-    """The source with any credentials in it hidden, for messages and reports."""
-    return _USERINFO.sub(r"\1***@", source) if "://" in source else source
+def _redact_url(m: re.Match[str]) -> str:
+    rest = re.sub(r"^[^/@]*@", "***@", m.group(2))  # user:password or a token before the host
+    rest = re.sub(r"[?#].*$", "?***", rest)          # a query or fragment: ?access_token=..., #token=...
+    return m.group(1) + rest
+
+
+def redact(text: str) -> str:
+    """The text (a URL, or a message quoting one) with credentials hidden, for messages and reports: a URL's
+    user information, its query and fragment, and known token shapes (ghp_..., github_pat_..., glpat-...,
+    x-access-token:...) anywhere."""
+    return _TOKEN.sub("***", _URL.sub(_redact_url, text))
 
 
 def check_url(url: str) -> None:
@@ -86,15 +106,68 @@ def check_url(url: str) -> None:
 
 
 def repo_name(url: str) -> str:
-    tail = url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    path = re.split(r"[?#]", url, maxsplit=1)[0]  # never a name from the query or fragment (tokens live there)
+    tail = path.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
     return tail.removesuffix(".git") or "repository"
 
 
-def _git_env() -> dict[str, str]:
-    env = safe_git_env()
-    env.update({"GIT_ASKPASS": "", "SSH_ASKPASS": "", "GIT_ALLOW_PROTOCOL": "https:ssh:file",
-                "GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new"})
-    return env
+def _git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return gitsafe.safe_git_env({
+        "GIT_ALLOW_PROTOCOL": "https:ssh:file",
+        "GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=15 "
+                           "-o ServerAliveInterval=5 -o ServerAliveCountMax=3",
+        **(extra or {}),
+    })
+
+
+def clone(source: str, dest: Path, ref: str | None) -> None:
+    """A shallow clone of ``source`` into ``dest`` within the time and size limits; GitError when it fails."""
+    args = ["clone", "--depth", "1", "--single-branch", "--no-checkout", "--progress"]
+    if ref:
+        args += ["--branch", ref]
+    gitsafe.run_git([*args, "--", source, str(dest)], env=_git_env(), timeout=CLONE_TIMEOUT, stall=CLONE_STALL,
+                    file_limit=CLONE_SIZE_LIMIT)
+    env = _git_env({"GIT_DIR": str(dest / ".git"), "GIT_WORK_TREE": str(dest)})
+    listing = gitsafe.run_git(["ls-tree", "-r", "-l", "-z", "HEAD"], env=env, timeout=CLONE_TIMEOUT).stdout
+    total = sum(_blob_size(record) for record in listing.split(b"\0"))
+    if total > CLONE_SIZE_LIMIT:
+        raise gitsafe.GitError(f"its files add up to {human_size(total)}, over the {human_size(CLONE_SIZE_LIMIT)} "
+                               "limit")
+    gitsafe.run_git(["reset", "--quiet", "--hard", "HEAD"], env=env, timeout=CLONE_TIMEOUT,
+                    file_limit=CLONE_SIZE_LIMIT)
+
+
+def _blob_size(record: bytes) -> int:
+    """The size field of one ``git ls-tree -l`` record (``mode blob sha size<TAB>path``); 0 for anything else."""
+    m = re.match(rb"\d+ blob [0-9a-f]+ +(\d+)\t", record)
+    return int(m.group(1)) if m else 0
+
+
+def remove_tree(top: Path) -> None:
+    """Delete a folder we made, without recursion and without following links; errors are ignored."""
+    stack: list[tuple[str, bool]] = [(str(top), False)]
+    while stack:
+        path, emptied = stack.pop()
+        if emptied:
+            with contextlib.suppress(OSError):
+                Path(path).rmdir()
+            continue
+        stack.append((path, True))
+        try:
+            with os.scandir(path) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                stack.append((entry.path, False))
+            else:
+                with contextlib.suppress(OSError):
+                    Path(entry.path).unlink()
 
 
 @contextmanager
@@ -106,30 +179,17 @@ def local_copy(target: Target) -> Iterator[Path]:
     check_url(target.source)
     if target.ref is not None and not _REF.match(target.ref):
         raise InputError(f"--ref {target.ref!r}: not a branch or tag name")
-    import git
-
     tmp = Path(tempfile.mkdtemp(prefix="portfolio-check-"))
     try:
-        dest = tmp / repo_name(target.source)
-        options: dict[str, Any] = {"depth": 1, "single_branch": True}
-        if target.ref:
-            options["branch"] = target.ref
+        dest = tmp / "repo"  # never a name from the URL: ".." would leave the folder
         try:
-            git.Repo.clone_from(target.source, dest, env=_git_env(), **options)
-        except git.GitCommandError as exc:
-            raise InputError(f"{redact(target.source)}: clone failed: {_git_reason(exc)}") from None
+            clone(target.source, dest, target.ref)
+        except gitsafe.GitError as exc:
+            raise InputError(f"{redact(target.source)}: clone failed: {redact(str(exc)) or 'git clone failed'}") \
+                from None
         yield dest
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _git_reason(exc: Exception) -> str:
-    """The useful line of a failed git command (its 'fatal:' or 'error:' line), with credentials hidden."""
-    text = str(getattr(exc, "stderr", "") or exc)
-    lines = [ln.strip().removeprefix("stderr:").strip(" '\"") for ln in text.splitlines()]
-    lines = [ln for ln in lines if ln and not ln.startswith("Cloning into")]
-    best = next((ln for ln in lines if ln.startswith(("fatal:", "error:"))), lines[-1] if lines else "")
-    return redact(best.removeprefix("fatal:").removeprefix("error:").strip()) or "git clone failed"
+        remove_tree(tmp)
 
 
 def scan_target(target: Target, options: ScanOptions) -> RepoResult | Failure:
@@ -137,8 +197,8 @@ def scan_target(target: Target, options: ScanOptions) -> RepoResult | Failure:
     try:
         with local_copy(target) as path:
             result = scan_repo(path, options)
-        if looks_remote(target.source):
-            result = replace(result, path=target.source, name=repo_name(target.source))
+        if looks_remote(target.source):  # the report carries the URL, never a token in it
+            result = replace(result, path=redact(target.source), name=redact(repo_name(target.source)))
         if target.artifact:
             result = replace(result, artifact=target.artifact)  # type: ignore[arg-type]
         return result
@@ -176,11 +236,17 @@ def scan_targets(targets: list[Target], options: ScanOptions, jobs: int = 1,
 
 def load_manifest(path: str) -> list[Target]:
     """``[[repo]]`` tables with ``source`` and optional ``candidate``, ``artifact``, ``ref``."""
+    from portfolio_check.safeio import MANIFEST_LIMIT, UnsafeFile, read_text_capped
+
     p = Path(path)
     try:
-        data = tomlread.loads(p.read_text(encoding="utf-8"))
+        data = tomlread.loads(read_text_capped(p, MANIFEST_LIMIT))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
+    except UnsafeFile as exc:
+        raise InputError(f"{path}: refused: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{path}: not a valid manifest (nested too deeply)") from None
     except (OSError, UnicodeDecodeError, tomlread.TOMLDecodeError) as exc:
         raise InputError(f"{path}: not a valid manifest ({exc})") from None
     repos = data.get("repo")

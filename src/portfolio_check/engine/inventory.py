@@ -7,7 +7,6 @@ build trees), symlinks that leave the root are skipped, and nothing is read here
 
 from __future__ import annotations
 
-import contextlib
 import fnmatch
 import os
 import stat
@@ -15,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portfolio_check.engine import gitignore
 from portfolio_check.engine.gitignore import GitIgnore
 
 #: folder names that never hold the candidate's own evidence
@@ -60,6 +60,7 @@ class Skipped:
 
     counts: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # why git was not used, a .gitignore not read: warnings
 
     def add(self, why: str, rel: str) -> None:
         self.counts[why] = self.counts.get(why, 0) + 1
@@ -81,64 +82,87 @@ def _excluded_by_glob(rel: str, globs: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, g) or fnmatch.fnmatchcase(rel, g) for g in globs)
 
 
-def safe_git_env() -> dict[str, str]:
-    """Environment for every git command run on a scanned repository.
+def git_file_list(root: Path, skipped: Skipped | None = None) -> list[str] | None:
+    """Paths git tracks plus untracked, non-ignored ones, relative to ``root``; None when git is not used.
 
-    Command-line configuration outranks the repository's own ``.git/config``, so a scanned repository cannot make
-    git run a program of its choosing (``core.fsmonitor``, hooks, the ``ext`` transport) or prompt for anything.
+    git is used only once its metadata passed :func:`gitsafe.locate`'s checks; otherwise, or when git fails or
+    takes too long, the caller walks the folder and the reason becomes a warning.
     """
-    settings = {"core.fsmonitor": "false", "core.hooksPath": os.devnull, "protocol.ext.allow": "never",
-                "core.untrackedCache": "false", "credential.helper": ""}
-    env = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "GIT_CONFIG_COUNT": str(len(settings))}
-    for i, (key, value) in enumerate(settings.items()):
-        env[f"GIT_CONFIG_KEY_{i}"] = key
-        env[f"GIT_CONFIG_VALUE_{i}"] = value
-    return env
+    from portfolio_check.engine import gitsafe
 
-
-def git_file_list(root: Path) -> list[str] | None:
-    """Paths git tracks plus untracked, non-ignored ones, relative to ``root``; None when not a work tree."""
-    if not (root / ".git").exists() and not _inside_work_tree(root):
+    where = gitsafe.locate(root)
+    if where is None:
+        return None
+    if isinstance(where, gitsafe.Refusal):
+        _note(skipped, f"git not used ({where.reason}): the folder was walked instead and no commit is reported")
         return None
     try:
-        import git  # GitPython: imported lazily, it is slow to import
-
-        repo = git.Repo(root, search_parent_directories=True)
-        if repo.bare:
-            return None
-        repo.git.update_environment(**safe_git_env())
-        out = repo.git.ls_files("-z", "--cached", "--others", "--exclude-standard", "--", ".")
-    except Exception:  # not a work tree, git missing, unreadable index: fall back to walking
+        paths = gitsafe.list_files(where)
+    except gitsafe.GitError as exc:
+        _note(skipped, f"git could not list the files ({exc}): the folder was walked instead")
         return None
-    # ls-files prints paths relative to the working directory GitPython runs git in (the work tree top)
-    top = Path(repo.working_tree_dir or root).resolve()
-    prefix = root.resolve().relative_to(top).as_posix() if root.resolve() != top else ""
-    paths = []
-    for p in out.split("\0"):
-        if not p:
-            continue
-        if prefix:
-            if not p.startswith(prefix + "/"):
-                continue
-            p = p[len(prefix) + 1 :]
-        paths.append(p)
     return sorted(set(paths))
 
 
-def _inside_work_tree(root: Path) -> bool:
-    return any((parent / ".git").exists() for parent in [root, *root.parents])
+def _note(skipped: Skipped | None, text: str) -> None:
+    if skipped is not None and text not in skipped.notes:
+        skipped.notes.append(text)
+
+
+def _scandir(path: str) -> tuple[list[str], list[str]]:
+    """(folder names, other names) of one folder, like one step of ``os.walk``; empty when it cannot be read."""
+    dirs: list[str] = []
+    files: list[str] = []
+    try:
+        with os.scandir(path) as it:
+            for entry in it:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                (dirs if is_dir else files).append(entry.name)
+    except OSError:
+        pass
+    return dirs, files
+
+
+def _iter_walk(root: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(root)`` top-down without recursion (a folder thousands of levels deep is no RecursionError).
+
+    The caller prunes ``dirnames`` in place, as with ``os.walk``; links to folders are listed, never entered.
+    """
+    stack = [str(root)]
+    while stack:
+        top = stack.pop()
+        dirs, files = _scandir(top)
+        yield top, dirs, files
+        below = (str(Path(top, d)) for d in reversed(dirs))
+        stack.extend(p for p in below if not Path(p).is_symlink())
+
+
+def _read_gitignore(path: Path, root: Path, rel: str, skipped: Skipped) -> str | None:
+    from portfolio_check.safeio import IGNORE_LIMIT, UnsafeFile, read_capped
+
+    try:
+        return read_capped(path, IGNORE_LIMIT, inside=root).decode("utf-8", errors="replace")
+    except UnsafeFile as exc:
+        _note(skipped, f"{rel}: not read ({exc}); its rules were not applied")
+    except OSError:
+        pass
+    return None
 
 
 def _walk(root: Path, skipped: Skipped) -> Iterator[str]:
     ignore = GitIgnore()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    for dirpath, dirnames, filenames in _iter_walk(root):
         here = Path(dirpath)
         rel_dir = here.relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
         gi = here / ".gitignore"
         if gi.is_file() and not gi.is_symlink():
-            with contextlib.suppress(OSError):
-                ignore.add_file(rel_dir, gi.read_text(encoding="utf-8", errors="replace"))
+            text = _read_gitignore(gi, root, f"{rel_dir}/.gitignore" if rel_dir else ".gitignore", skipped)
+            if text is not None and not ignore.add_file(rel_dir, text):
+                _note(skipped, f"more than {gitignore.MAX_IGNORE_RULES} .gitignore rules: the rest were not applied")
         keep = []
         for d in sorted(dirnames):
             rel = f"{rel_dir}/{d}" if rel_dir else d
@@ -169,7 +193,7 @@ def list_files(
     skipped = skipped if skipped is not None else Skipped()
     root = root.resolve()
     extra = tuple(extra_excludes)
-    listed = git_file_list(root)
+    listed = git_file_list(root, skipped)
     if listed == []:  # git has nothing to say (e.g. a parent repository ignores this folder): walk it instead
         listed = None
     is_git = listed is not None

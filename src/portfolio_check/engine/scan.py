@@ -42,19 +42,13 @@ def check_root(path: str | os.PathLike[str]) -> Path:
 
 
 def head_commit(root: Path, is_git: bool) -> str | None:
-    """The HEAD commit sha, or None (no git, or a repository with no commits yet)."""
+    """The HEAD commit sha, or None (no git, metadata git must not read, or a repository with no commits yet)."""
     if not is_git:
         return None
-    try:
-        import git
+    from portfolio_check.engine import gitsafe
 
-        from portfolio_check.engine.inventory import safe_git_env
-
-        repo = git.Repo(root, search_parent_directories=True)
-        repo.git.update_environment(**safe_git_env())
-        return str(repo.head.commit.hexsha)
-    except Exception:  # no commits yet, detached oddities, git missing
-        return None
+    where = gitsafe.locate(root)
+    return gitsafe.head_commit(where) if isinstance(where, gitsafe.GitLocation) else None
 
 
 def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
@@ -100,6 +94,7 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
     if subs:
         warnings.append(f"{subs} submodule(s) not scanned (scan each one as a repository of its own), e.g. "
                         + ", ".join(skipped.examples["submodule not scanned"]))
+    warnings += skipped.notes
     outside = skipped.counts.get("symlink leaving the repository", 0)
     if outside:
         warnings.append(f"{outside} symlink(s) leaving the repository skipped, e.g. "

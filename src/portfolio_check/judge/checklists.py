@@ -6,6 +6,7 @@ Checklists never read repositories: they only name evidence kinds, levels, weigh
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,6 +51,21 @@ class Checklist:
 
 _TYPE_WORDS = {"number": "a number", "integer": "a whole number", "string": "a string", "array": "a list",
                "object": "a table", "boolean": "true or false"}
+
+
+def non_finite(data: Any) -> list[str]:
+    """Where ``data`` holds a float that is nan or infinite (TOML allows both; JSON has neither), as ``a.b[0]``."""
+    found: list[str] = []
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:  # iterative: a deeply nested value is no RecursionError
+        path, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            found.append(_where(path))
+        elif isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
+    return sorted(found)
 
 
 def _where(path: Any) -> str:
@@ -114,9 +130,12 @@ def parse_checklist(text: str, name: str, known_evidence: tuple[str, ...] | None
         data = tomlread.loads(text)
     except tomlread.TOMLDecodeError as exc:
         raise ChecklistError(f"{name}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ChecklistError(f"{name}: not valid TOML: nested too deeply") from None
     errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)) \
         if validate else []
-    problems = [f"{name}: {_explain(e)}" for e in errors]
+    problems = [f"{name}: {where}: must be a finite number" for where in non_finite(data)]
+    problems += [f"{name}: {_explain(e)}" for e in errors]
     if not problems:
         seen: set[str] = set()
         for i, item in enumerate(data["item"]):
@@ -144,11 +163,14 @@ def parse_checklist(text: str, name: str, known_evidence: tuple[str, ...] | None
 
 def load_checklist(path: str | Path, known_evidence: tuple[str, ...] | None = None,
                    validate: bool = True) -> Checklist:
-    p = Path(path)
+    from portfolio_check.safeio import CHECKLIST_LIMIT, UnsafeFile, read_text_capped
+
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text_capped(path, CHECKLIST_LIMIT)
     except FileNotFoundError:
         raise ChecklistError(f"{path}: no such file") from None
+    except UnsafeFile as exc:
+        raise ChecklistError(f"{path}: refused: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ChecklistError(f"{path}: cannot read ({exc})") from None
     return parse_checklist(text, str(path), known_evidence, validate)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 from portfolio_check.judge.verdict import RoleVerdict, closest_role
 from portfolio_check.model import RepoResult
+from portfolio_check.render.sanitize import json_text, terminal
 
 STEP_SUMMARY_LIMIT = 1024 * 1024 - 4096  # GitHub refuses a step summary over 1 MiB; keep a margin
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: controls escaped (GitHub's log renders ANSI sequences), then GitHub's
+    escapes, so nothing in it can end the command or start another."""
+    return terminal(text, newlines=True).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _prop(text: str) -> str:
@@ -61,7 +63,7 @@ def badge(verdicts: list[RoleVerdict], role: str | None = None) -> str:
         color = ("brightgreen" if s >= 80 else "green" if s >= 65 else "yellow" if s >= 50
                  else "orange" if s >= 30 else "red")
         body = {"schemaVersion": 1, "label": f"portfolio: {rv.checklist.id}", "message": f"{s:g}/100", "color": color}
-    return json.dumps(body, sort_keys=True) + "\n"
+    return json_text(json.dumps(body, sort_keys=True, allow_nan=False)) + "\n"
 
 
 def write_step_summary(markdown: str, env: dict[str, str] | None = None) -> str | None:
@@ -74,6 +76,7 @@ def write_step_summary(markdown: str, env: dict[str, str] | None = None) -> str 
         cut = data[:STEP_SUMMARY_LIMIT].rsplit(b"\n", 1)[0].decode("utf-8", errors="ignore")
         markdown = cut + "\n\n> The report was cut to fit GitHub's 1 MiB step-summary limit; " \
                          "see the full report in the job's output.\n"
-    with Path(target).open("a", encoding="utf-8") as fh:
-        fh.write(markdown if markdown.endswith("\n") else markdown + "\n")
+    from portfolio_check.safeio import write_text
+
+    write_text(target, markdown if markdown.endswith("\n") else markdown + "\n", append=True)
     return target

@@ -9,8 +9,8 @@ from urllib.parse import quote
 from portfolio_check import __version__
 from portfolio_check.judge.verdict import ItemVerdict, RoleVerdict, closest_role
 from portfolio_check.model import Location, RepoResult
+from portfolio_check.render import sanitize
 
-_ESCAPE = re.compile(r"([\\`*_{}\[\]<>|#!~])")
 _BADGE = {"strong": "🟢 strong", "weak": "🟡 weak", "missing": "🔴 missing"}
 _ITEM = {"met": "✅ met", "partial": "🟡 partial", "gap": "❌ gap", "waived": "⚪ waived"}
 ARTIFACT_TITLE = {"ai_application": "AI application", "model_project": "model project", "tech_memo": "technical memo",
@@ -18,20 +18,13 @@ ARTIFACT_TITLE = {"ai_application": "AI application", "model_project": "model pr
 
 
 def esc(text: str) -> str:
-    """Text safe inside a markdown paragraph or table cell: no markup, no line breaks, no raw HTML."""
-    one_line = re.sub(r"[\r\n\t]+", " ", text)
-    return _ESCAPE.sub(r"\\\1", one_line)
+    """Untrusted text in a markdown paragraph or table cell (see render/sanitize.py)."""
+    return sanitize.markdown(text)
 
 
 def code(text: str, in_table: bool = False) -> str:
-    """Inline code for any text: the fence is longer than the longest run of backticks inside it."""
-    t = re.sub(r"[\r\n\t]+", " ", text)
-    if in_table:
-        t = t.replace("|", "\\|")
-    longest = max((len(m) for m in re.findall(r"`+", t)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if t.startswith("`") or t.endswith("`") else ""
-    return f"{fence}{pad}{t}{pad}{fence}"
+    """Untrusted text as inline code (see render/sanitize.py)."""
+    return sanitize.code(text, in_table)
 
 
 _FORGE = re.compile(r"^https://(?:www\.)?(github\.com|gitlab\.com)/([^/\s]+/[^/\s]+?)(?:\.git)?/?$")
@@ -47,7 +40,9 @@ def link(repo: RepoResult, loc: Location) -> str:
         if forge is None or repo.commit is None:
             return code(label)
         sep = "/-/blob/" if forge.group(1) == "gitlab.com" else "/blob/"
-        url = f"https://{forge.group(1)}/{forge.group(2)}{sep}{repo.commit}/" + quote(loc.path, safe="/-_.~")
+        owner_repo = quote(forge.group(2), safe="/-_.~")  # from the URL given: untrusted, e.g. ')' or '<'
+        url = f"https://{forge.group(1)}/{owner_repo}{sep}{quote(repo.commit, safe='')}/" + \
+            quote(loc.path, safe="/-_.~")
         return f"[{esc(label)}]({url}{f'#L{loc.line}' if loc.line else ''})"
     rel = loc.path if base in ("", ".") or base.startswith("/") else f"{base}/{loc.path}"
     rel = rel.removeprefix("./")
@@ -182,12 +177,13 @@ def render_index(reports: list[Any], failures: list[Any]) -> str:
     lines = ["# Portfolio reports", "",
              count(len(reports), "candidate", "candidates") + ", " + count(n_repos, "repository", "repositories")
              + " scanned" + (f", {len(failures)} failed" if failures else "") + ".", "",
-             "| Candidate | Repositories | " + " | ".join(role_ids) + " | Closest role |",
+             "| Candidate | Repositories | " + " | ".join(esc(r) for r in role_ids) + " | Closest role |",
              "|---|---|" + "---:|" * len(role_ids) + "---|"]
     for r in reports:
         scores = " | ".join(f"{v.score:g}" for v in r.verdicts)
+        closest = esc(r.closest) if r.closest else "—"
         lines.append(f"| [{esc(r.name)}]({quote(r.slug, safe='-_.~')}.md) | "
-                     f"{', '.join(esc(x.name) for x in r.results)} | {scores} | {r.closest or '—'} |")
+                     f"{', '.join(esc(x.name) for x in r.results)} | {scores} | {closest} |")
     if failures:
         lines += ["", "## Not scanned", ""] + [f"- {esc(f.source)}: {esc(f.reason)}" for f in failures]
     return "\n".join(lines) + "\n"

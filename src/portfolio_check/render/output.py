@@ -34,8 +34,9 @@ def render(results: list[RepoResult], verdicts: list[RoleVerdict], fmt: str, *, 
         return to_json(report_dict(results, extra))
     if fmt == "github":
         from portfolio_check.render.ci_outputs import github_annotations
+        from portfolio_check.render.sanitize import terminal_report
 
-        return github_annotations(results, verdicts, fail_under)
+        return terminal_report(github_annotations(results, verdicts, fail_under))
     if fmt == "badge":
         from portfolio_check.render.ci_outputs import badge
 
@@ -49,12 +50,13 @@ def render(results: list[RepoResult], verdicts: list[RoleVerdict], fmt: str, *, 
         from portfolio_check.render.markdown import render as render_md
 
         return render_md(results, verdicts, evidence_titles(), all_roles=all_roles, progress=progress)
+    from portfolio_check.render.sanitize import terminal, terminal_report
     from portfolio_check.render.text import render as render_text
 
     text = render_text(results, verdicts, colour=colour)
     if progress:
-        text += "\nSince the earlier report:\n" + "".join(f"  {line}\n" for line in progress)
-    return text
+        text += "\nSince the earlier report:\n" + "".join(f"  {terminal(line)}\n" for line in progress)
+    return terminal_report(text, colour=colour)  # a last guard: each untrusted field was sanitised already
 
 
 @dataclass(frozen=True)
@@ -86,11 +88,14 @@ def _slug(text: str) -> str:
 
 
 def write_batch(out: Path, candidates: list[tuple[str, list[RepoResult], list[RoleVerdict]]], failures: list[Any],
-                all_roles: bool) -> list[CandidateReport]:
-    """``<candidate>.md`` and ``.json`` per candidate, and ``index.md``; OSError when the folder is unwritable."""
+                all_roles: bool, roots: list[str] | None = None) -> list[CandidateReport]:
+    """``<candidate>.md`` and ``.json`` per candidate, and ``index.md``; OSError when the folder is unwritable,
+    safeio.UnsafeFile when a link or a special file stands where a report goes."""
     from portfolio_check.render.markdown import render_index
     from portfolio_check.render.report import portfolio_dict, report_dict, roles_dict, to_json
+    from portfolio_check.safeio import check_parents, write_text
 
+    check_parents(out / "index.md", roots or [])
     out.mkdir(parents=True, exist_ok=True)
     used: set[str] = {"index"}  # index.md is the overview
     reports = []
@@ -102,8 +107,8 @@ def write_batch(out: Path, candidates: list[tuple[str, list[RepoResult], list[Ro
         md = render(results, verdicts, "markdown", all_roles=all_roles)
         js = to_json(report_dict(results, {"roles": roles_dict(verdicts),
                                            "portfolio": portfolio_dict(results, verdicts)}))
-        (out / f"{slug}.md").write_text(md, encoding="utf-8")
-        (out / f"{slug}.json").write_text(js, encoding="utf-8")
+        write_text(out / f"{slug}.md", md, roots=roots or [])
+        write_text(out / f"{slug}.json", js, roots=roots or [])
         reports.append(CandidateReport(name, slug, tuple(results), tuple(verdicts)))
-    (out / "index.md").write_text(render_index(reports, failures), encoding="utf-8")
+    write_text(out / "index.md", render_index(reports, failures), roots=roots or [])
     return reports

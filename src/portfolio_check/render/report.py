@@ -44,7 +44,10 @@ def report_dict(repos: list[RepoResult], extra: dict[str, Any] | None = None) ->
 
 
 def to_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    """The report as JSON: strict (no NaN or Infinity, which are not JSON), invisible controls as \\uXXXX."""
+    from portfolio_check.render.sanitize import json_text
+
+    return json_text(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 def roles_dict(verdicts: list[Any]) -> list[dict[str, Any]]:

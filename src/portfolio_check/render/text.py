@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from portfolio_check.judge.verdict import RoleVerdict, closest_role
 from portfolio_check.model import RepoResult
+from portfolio_check.render.sanitize import terminal as t
 
 _MARK = {"strong": "●", "weak": "◐", "missing": "○"}
 _COLOUR = {"strong": "green", "weak": "yellow", "missing": "red"}
@@ -18,21 +19,21 @@ def _style(text: str, status: str, colour: bool) -> str:
 
 
 def render_repo(repo: RepoResult, colour: bool = False) -> str:
-    lines = [f"{repo.name}  ({repo.path})",
-             f"  commit: {repo.commit or '-'}   artifact: {repo.artifact}"
+    lines = [f"{t(repo.name)}  ({t(repo.path)})",
+             f"  commit: {t(repo.commit or '-')}   artifact: {repo.artifact}"
              f"   notebook-only: {'yes' if repo.notebook_only else 'no'}"]
     width = max(len(f.id) for f in repo.evidence)
     for f in repo.evidence:
         where = ""
         if f.locations:
             loc = f.locations[0]
-            where = f"{loc.path}:{loc.line}" if loc.line else loc.path
+            where = t(f"{loc.path}:{loc.line}" if loc.line else loc.path)
             if len(f.locations) > 1:
                 where += f" (+{len(f.locations) - 1})"
         mark = _style(f"{_MARK[f.status]} {f.status:<7}", f.status, colour)
         lines.append(f"  {f.id:<{width}}  {mark}  {where}")
     for w in repo.warnings:
-        lines.append(f"  warning: {w}")
+        lines.append(f"  warning: {t(w)}")
     return "\n".join(lines)
 
 
@@ -40,7 +41,7 @@ def render_roles(verdicts: list[RoleVerdict], colour: bool = False) -> str:
     if not verdicts:
         return ""
     best = closest_role(verdicts)
-    width = max(len(v.checklist.id) for v in verdicts)
+    width = max(len(t(v.checklist.id)) for v in verdicts)
     lines = ["Roles (score out of 100)"]
     for v in verdicts:
         filled = round(v.score / 10)
@@ -48,14 +49,14 @@ def render_roles(verdicts: list[RoleVerdict], colour: bool = False) -> str:
         counts = {s: sum(1 for i in v.items if i.status == s) for s in ("met", "partial", "gap", "waived")}
         tag = "  <- closest" if v.checklist.id == best and len(verdicts) > 1 else ""
         status = "strong" if v.score >= 75 else ("weak" if v.score >= 40 else "missing")
-        lines.append(f"  {v.checklist.id:<{width}}  {_style(f'{v.score:5.1f}', status, colour)} {bar}  "
+        lines.append(f"  {t(v.checklist.id):<{width}}  {_style(f'{v.score:5.1f}', status, colour)} {bar}  "
                      f"met {counts['met']}, partial {counts['partial']}, gap {counts['gap']}"
                      + (f", waived {counts['waived']}" if counts["waived"] else "") + tag)
     top = next(v for v in verdicts if v.checklist.id == best)
     gaps = top.gaps()[:3]
     if gaps:
-        lines.append(f"Next for {top.checklist.id}:")
-        lines += [f"  +{g.gain:g}  {g.item.title}  (portfolio-check explain {g.item.id})" for g in gaps]
+        lines.append(f"Next for {t(top.checklist.id)}:")
+        lines += [f"  +{g.gain:g}  {t(g.item.title)}  (portfolio-check explain {t(g.item.id)})" for g in gaps]
     return "\n".join(lines)
 
 
