@@ -50,6 +50,16 @@ def link(repo: RepoResult, loc: Location) -> str:
     return f"[{esc(label)}]({target})"
 
 
+#: how much of a location's matched text a table cell shows
+SHOWN_TEXT = 60
+
+
+def shown(repo: RepoResult, loc: Location, in_table: bool = True) -> str:
+    """A location's link followed by the text found there, so a reader sees at a glance why it was picked."""
+    text = loc.text if len(loc.text) <= SHOWN_TEXT else loc.text[: SHOWN_TEXT - 1].rstrip() + "…"
+    return link(repo, loc) + (f" {code(text, in_table)}" if text else "")
+
+
 def _repo_section(repo: RepoResult, titles: dict[str, str]) -> list[str]:
     out = [f"### {esc(repo.name)}", ""]
     meta = [code(repo.path), f"artifact: **{ARTIFACT_TITLE[repo.artifact]}**"]
@@ -63,7 +73,7 @@ def _repo_section(repo: RepoResult, titles: dict[str, str]) -> list[str]:
                 "evaluation into modules or scripts that a pipeline runs.", ""]
     out += ["| Evidence | Status | Where | Why |", "|---|---|---|---|"]
     for f in repo.evidence:
-        where = ", ".join(link(repo, loc) for loc in f.locations[:3]) or "—"
+        where = ", ".join(shown(repo, loc) for loc in f.locations[:3]) or "—"
         reason = esc(f.reason) if f.status != "missing" else "—"
         out.append(f"| {esc(titles.get(f.id, f.id))} | {_BADGE[f.status]} | {where} | {reason} |")
     if repo.warnings:
@@ -78,7 +88,7 @@ def _found_line(v: ItemVerdict, repos: dict[str, RepoResult]) -> str | None:
     parts = []
     for fd in v.found[:2]:
         repo = repos[fd.repo]
-        where = ", ".join(link(repo, loc) for loc in fd.finding.locations[:2])
+        where = ", ".join(shown(repo, loc, in_table=False) for loc in fd.finding.locations[:2])
         parts.append(f"{fd.finding.id} is {fd.finding.status} in {esc(fd.repo)}" + (f" ({where})" if where else ""))
     return "; ".join(parts) if parts else None
 

@@ -28,8 +28,10 @@ def render_repo(repo: RepoResult, colour: bool = False) -> str:
         if f.locations:
             loc = f.locations[0]
             where = t(f"{loc.path}:{loc.line}" if loc.line else loc.path)
+            if loc.text:
+                where += "  " + t(loc.text if len(loc.text) <= 60 else loc.text[:59].rstrip() + "…")
             if len(f.locations) > 1:
-                where += f" (+{len(f.locations) - 1})"
+                where += f"  (and {len(f.locations) - 1} more)"
         mark = _style(f"{_MARK[f.status]} {f.status:<7}", f.status, colour)
         lines.append(f"  {f.id:<{width}}  {mark}  {where}")
     for w in repo.warnings:

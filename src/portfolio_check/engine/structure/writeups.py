@@ -55,7 +55,7 @@ def judge(ff: FileFacts, rules: Rules) -> list[tuple[str, int | None, str]]:
     memo, pm = rules.memo, rules.postmortem
     out: list[tuple[str, int | None, str]] = []
     first: Section | None = min(ff.sections, key=lambda sec: sec.line, default=None)
-    first_line, first_title = (first.line, "# " + first.title) if first else (1, "")
+    first_line, first_title = (first.line, "#" * first.level + " " + first.title) if first else (1, "")
     name = ff.rel.rsplit("/", 1)[-1]
     notebook = ff.rel.endswith(".ipynb")
     dedicated = not notebook and any(fnmatch.fnmatchcase(ff.rel, g) or fnmatch.fnmatchcase(name, g)
@@ -68,7 +68,7 @@ def judge(ff: FileFacts, rules: Rules) -> list[tuple[str, int | None, str]]:
         out.append(("memo_section", first_line, first_title + " (the write-up taken whole)"))
     excludes = memo.get("heading_excludes", [])
     for sec in ff.sections:
-        title = "# " + sec.title
+        title = "#" * sec.level + " " + sec.title
         if _matches(memo["headings"], sec.title) and not _matches(excludes, sec.title):
             if sec.words >= memo["section_min_words"] and sec.rationale >= memo["section_min_rationale"]:
                 out.append(("memo_section", sec.line, title))
