@@ -61,10 +61,10 @@ def test_a_colab_export_is_a_notebook(tmp_path: Path) -> None:
     assert result.notebook_only
 
 
-def test_a_configured_test_runner_without_tests_is_weak(tmp_path: Path) -> None:
+def test_a_configured_test_runner_without_tests_is_not_a_test_suite(tmp_path: Path) -> None:
     result = scan_repo(write(tmp_path, {"jest.config.ts": "export default { testEnvironment: 'jsdom' }\n",
                                         "app/page.tsx": "export default function Page() { return <main/> }\n"}))
-    assert result.finding("tests_ci").status == "weak"
+    assert result.finding("tests_ci").status == "missing"
 
 
 def test_a_rag_ingest_route_alone_is_a_weak_data_pipeline(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ agent reads, instructions and plans for AI coding assistants, generated model ca
 change logs. Evidence counts only from the author's work; the other classes are named in the rules file
 (``[[provenance]]``: path globs and content cues), so a new assistant's folder is a data change.
 
-Classes: ``author`` (the default), ``course``, ``knowledge_base``, ``assistant``, ``generated``, ``meta``. They
+Classes: ``author`` (the default), ``course``, ``knowledge_base``, ``assistant``, ``generated``, ``meta``,
+``brief`` (a task statement written by someone else). They
 apply to write-ups (markdown, text, notebooks' prose is the author's): code and configuration in a folder named
 ``corpus/`` or ``knowledge/`` is still the project's code.
 """

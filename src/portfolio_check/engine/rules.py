@@ -134,6 +134,7 @@ class RoleMatcher:
 
 
 ANCHOR_CAP = 64
+_WEB_EXT = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts", ".vue", ".svelte", ".astro")
 #: matches of one pattern examined in one file before it is judged absent (a bound on work, not on correctness
 #: of the common case: real files have few matches of any one pattern)
 MAX_TRIES = 50
@@ -306,7 +307,7 @@ class Rules:
             pats = [p for p in self.patterns if role in p.roles]
             self._general[role] = RoleMatcher([p for p in pats if not p.paths])
             self._pathed[role] = [p for p in pats if p.paths]
-        self._pathed_cache: dict[tuple[str, tuple[int, ...]], RoleMatcher] = {}
+        self._pathed_cache: dict[tuple[str, tuple[int, ...], bool], RoleMatcher] = {}
         self._path_globs = [(re.compile(fnmatch.translate(g)), s) for s in self.path_signals for g in s.globs]
         self._test_globs = [re.compile(fnmatch.translate(g)) for g in self.test_globs]
 
@@ -315,14 +316,21 @@ class Rules:
         return tuple(e.id for e in self.evidence)
 
     def matcher(self, role: str, rel: str) -> RoleMatcher:
-        """The matcher for a file of ``role`` at ``rel`` (path-limited patterns included when they apply)."""
+        """The matcher for a file of ``role`` at ``rel`` (path-limited patterns included when they apply).
+
+        Patterns of ML code (training, metrics, error analysis) read Python and notebooks: in JavaScript or
+        TypeScript the same words name UI components and API fields (a ``PerformanceMetrics.tsx`` panel is not
+        error analysis)."""
         extra = tuple(i for i, p in enumerate(self._pathed[role]) if _path_matches(rel, p.paths))
-        if not extra:
+        web = rel.lower().endswith(_WEB_EXT)
+        if not extra and not web:
             return self._general[role]
-        key = (role, extra)
+        key = (role, extra, web)
         if key not in self._pathed_cache:
             pats = [p for p in self.patterns if role in p.roles and not p.paths]
             pats += [self._pathed[role][i] for i in extra]
+            if web:
+                pats = [p for p in pats if not p.ml_code]
             self._pathed_cache[key] = RoleMatcher(pats)
         return self._pathed_cache[key]
 

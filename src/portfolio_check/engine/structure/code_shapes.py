@@ -228,7 +228,7 @@ def _loop(node: ast.For | ast.AsyncFor | ast.While, shapes: Shapes) -> None:
 
 #: calls a guarded path makes: a model, an API or a search (a fallback around reading a CSV is not a guardrail)
 _GUARDED_CALL = re.compile(r"(?:^|\.)(?:invoke|ainvoke|predict\w*|generate\w*|create|acreate|complete|chat\w*|"
-                           r"completion|load_model|from_pretrained|pipeline|get|post|request|fetch\w*|query|search|"
+                           r"completion|get|post|request|fetch\w*|query|search|"
                            r"retrieve\w*|embed\w*|answer\w*|ask|run|call_\w+|classify\w*|score|rerank\w*)$")
 
 

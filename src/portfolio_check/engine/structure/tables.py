@@ -30,7 +30,8 @@ METRIC = re.compile(
     r"(?:f1|bleu|rouge|r2|accuracy|eval|test|val|mteb|quality|similarity|relevance)[ _-]?score|error|err|wer|cer|"
     r"perplexity|ppl|win[ _-]?rate|pass(?:@\d+| rate)?|faithfulness|relevan\w*|correctness|groundedness|"
     r"hallucination\w*|kappa|κ|mcc|brier|log[ _-]?loss|iou|dice|top-?\d|silhouette|agreement|success rate|"
-    r"val(?:idation)?[ _-]?(?:acc\w*|loss|f1|auc|rmse|mae|score)|test[ _-]?(?:acc\w*|loss|f1|auc|rmse|mae|score))\b"
+    r"val(?:idation)?[ _-]?(?:acc\w*|loss|f1|auc|rmse|mae|score)|test[ _-]?(?:acc\w*|loss|f1|auc|rmse|mae|score)|"
+    r"(?:mean |avg |average |episode |total |final )?(?:reward|return)s?)\b"
 )
 TIMING = re.compile(
     r"(?i)(?:\b(?:latency|runtime|run[ _-]?time|duration|time|elapsed|p50|p90|p95|p99|ttft|throughput|"
