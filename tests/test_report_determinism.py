@@ -51,3 +51,23 @@ def test_markdown_file_output_equals_stdout(portfolio, tmp_path):
     to_stdout = CliRunner().invoke(main, ["scan", "--format", "markdown", *portfolio])
     assert to_file.exit_code == to_stdout.exit_code == 0
     assert out.read_bytes() == to_stdout.stdout_bytes
+
+
+def test_a_big_repository_read_by_several_processes_gives_the_same_report(tmp_path):
+    """Files of a big repository are read by several processes; the facts are added in the files' own order, so
+    the report is the same as when one process reads them all."""
+    from _portfolio import AI_APP
+    from _repos import write_tree
+
+    from portfolio_check.engine.scan import PARALLEL_MIN_FILES, ScanOptions, scan_repo
+    from portfolio_check.render.report import report_dict, to_json
+
+    files = dict(AI_APP)
+    for i in range(PARALLEL_MIN_FILES + 10):
+        files[f"pkg/module_{i:03d}.py"] = f"import logging\n\nlogger = logging.getLogger(__name__)\nVALUE = {i}\n"
+        files[f"docs/note_{i:03d}.md"] = f"# Note {i}\n\nWe chose option {i} because it was faster than the rest.\n"
+    root = write_tree(tmp_path / "big", files)
+    one = to_json(report_dict([scan_repo(root, ScanOptions(read_workers=1))]))
+    many = to_json(report_dict([scan_repo(root, ScanOptions(read_workers=2))]))
+    assert one == many
+    assert '"status": "strong"' in one

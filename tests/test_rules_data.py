@@ -63,3 +63,23 @@ def test_a_new_eval_framework_is_a_data_change(data: dict) -> None:
                             "modules": ["brand_new_evals"], "in": ["code"]})
     rules = Rules(data)
     assert [lib.tag for lib in rules.library_for_module("brand_new_evals.runner")] == ["eval_framework"]
+
+
+def test_shipped_anchors_are_current():
+    """rules/anchors.json holds every pattern's anchors, computed ahead so a scan does not parse ~300 regexes.
+
+    A stale table is never wrong (a pattern missing from it is parsed at run time), only slower; regenerate it with
+    PORTFOLIO_CHECK_REGEN=1 python -m pytest tests/test_rules_data.py.
+    """
+    import os
+
+    from portfolio_check.engine.anchors import parse_literals
+    from portfolio_check.engine.rules import bundled_rules
+    from portfolio_check.resources import rules_dir
+
+    table = {src: (sorted(lits) if lits is not None else None)
+             for src in bundled_rules().regex_sources() for lits in [parse_literals(src)]}
+    path = rules_dir() / "anchors.json"
+    if os.environ.get("PORTFOLIO_CHECK_REGEN"):
+        path.write_text(json.dumps(table, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    assert json.loads(path.read_text(encoding="utf-8")) == table, "regenerate rules/anchors.json (see docstring)"

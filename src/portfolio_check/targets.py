@@ -218,6 +218,10 @@ def scan_targets(targets: list[Target], options: ScanOptions, jobs: int = 1,
                  progress: Callable[[Target], None] | None = None) -> list[RepoResult | Failure]:
     """Scan every target, in parallel processes when ``jobs`` > 1; results keep the targets' order."""
     out: list[RepoResult | Failure | None] = [None] * len(targets)
+    if jobs > 1 and len(targets) > 1:  # repositories in parallel: each one read in a single process
+        from dataclasses import replace
+
+        options = replace(options, read_workers=1)
     work = [(i, t, options) for i, t in enumerate(targets)]
     if jobs <= 1 or len(targets) <= 1:
         for item in work:

@@ -82,9 +82,37 @@ def _required(items: Any) -> frozenset[str] | None:
     return _choose(cands)
 
 
-@lru_cache(maxsize=4096)
+#: anchors of the bundled rules, computed ahead (rules/anchors.json, kept current by a test): parsing ~300
+#: regexes costs more than a small repository's whole scan; a pattern missing from the table is parsed here
+_SHIPPED: dict[str, frozenset[str] | None] | None = None
+
+
+def _shipped() -> dict[str, frozenset[str] | None]:
+    global _SHIPPED
+    if _SHIPPED is None:
+        import json
+
+        from portfolio_check.resources import rules_dir
+
+        try:
+            raw = json.loads((rules_dir() / "anchors.json").read_text(encoding="utf-8"))
+            _SHIPPED = {k: (frozenset(v) if v is not None else None) for k, v in raw.items()}
+        except (OSError, ValueError, AttributeError, TypeError):
+            _SHIPPED = {}
+    return _SHIPPED
+
+
 def required_literals(pattern: str) -> frozenset[str] | None:
     """Lower-cased strings one of which occurs in every match of ``pattern`` (None: no such set found)."""
+    table = _shipped()
+    if pattern in table:
+        return table[pattern]
+    return parse_literals(pattern)
+
+
+@lru_cache(maxsize=4096)
+def parse_literals(pattern: str) -> frozenset[str] | None:
+    """``required_literals`` read off the regex's parse tree."""
     try:
         parsed = _p.parse(pattern, re.MULTILINE)
     except re.error:

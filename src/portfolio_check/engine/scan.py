@@ -6,15 +6,15 @@ This is the library API behind ``portfolio-check scan``: ``scan_repo(path)`` ret
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from portfolio_check.engine.detect import artifact_role, detect, notebook_only
-from portfolio_check.engine.facts import Hit, RepoFacts, local_module_names
+from portfolio_check.engine.facts import RepoFacts, local_module_names
 from portfolio_check.engine.inventory import Skipped, list_files
-from portfolio_check.engine.readers import Reader, file_kind
+from portfolio_check.engine.readers import FileFacts, Reader, file_kind
 from portfolio_check.engine.rules import Rules, bundled_rules
-from portfolio_check.engine.structure import writeups
 from portfolio_check.model import RepoResult
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
@@ -28,6 +28,44 @@ class InputError(Exception):
 class ScanOptions:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     excludes: tuple[str, ...] = field(default_factory=tuple)
+    #: processes that read one repository's files (0: one per core); scans of many repositories in parallel
+    #: read each one in a single process
+    read_workers: int = 0
+
+
+#: below this many files to read, starting processes costs more than it saves
+PARALLEL_MIN_FILES = 120
+#: files handed to a reading process at a time
+CHUNK = 24
+_WORKER: tuple[Path, Rules] | None = None
+
+
+def _read_one(item: tuple[str, str]) -> FileFacts:
+    assert _WORKER is not None
+    root, rules = _WORKER
+    return Reader(rules).read(root, item[0], item[1])
+
+
+def read_files(root: Path, work: list[tuple[str, str]], rules: Rules, workers: int) -> Iterator[FileFacts]:
+    """Each file's facts, in the order of ``work`` (so reports stay byte-identical), read by several processes
+    when the repository is big enough and the platform can fork (each process inherits the loaded rules)."""
+    import multiprocessing
+
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or len(work) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        reader = Reader(rules)
+        for rel, kind in work:
+            yield reader.read(root, rel, kind)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER
+    _WORKER = (root, rules)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_read_one, work, chunksize=CHUNK)
+    finally:
+        _WORKER = None
 
 
 def check_root(path: str | os.PathLike[str]) -> Path:
@@ -61,21 +99,14 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
                                  skipped=skipped)
     modules, tops = local_module_names([e.rel for e in entries])
     facts = RepoFacts(rules, modules, tops)
-    reader = Reader(rules)
+    work: list[tuple[str, str]] = []
     for entry in entries:
         facts.add_path(entry.rel, entry.size)
-        if entry.too_large:
-            continue
-        kind = file_kind(entry.rel)
-        if kind is None:
-            continue
-        ff = reader.read(root, entry.rel, kind)
+        kind = None if entry.too_large else file_kind(entry.rel)
+        if kind is not None:
+            work.append((entry.rel, kind))
+    for ff in read_files(root, work, rules, opts.read_workers):
         facts.add_file(ff)
-        experimental = rules.is_experimental(entry.rel)
-        if ff.provenance != "author":
-            continue
-        for tag, line, text in writeups.judge(ff, rules):
-            facts.add_hit(tag, Hit(entry.rel, line, "doc", experimental, text))
     facts.finish()
     findings = detect(facts, rules)
     warnings = sorted(set(facts.warnings))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from portfolio_check.engine import budget
 from portfolio_check.engine.readers.base import FileFacts, file_kind
 from portfolio_check.engine.rules import Rules
 
@@ -52,13 +53,26 @@ class Reader:
             ff.provenance = self.rules.provenance.classify(rel, text[:3000])
         if ff.provenance != "author":  # not the author's writing: its path is a fact, its content is not evidence
             return ff
+        token = budget.start()
         try:
             self._dispatch(ff, text, kind)
+        except budget.OverBudget:
+            ff.hits.clear()
+            ff.imports.clear()
+            ff.warnings.append(f"{rel}: took more than {budget.READ_BUDGET:g} s to read and was left out; its "
+                               "evidence is unknown")
         except RecursionError:
             ff.warnings.append(f"{rel}: nested too deeply to read; its evidence is unknown")
         except Exception as exc:  # one odd file never ends a scan: it becomes "could not tell"
             ff.warnings.append(f"{rel}: could not be read ({type(exc).__name__}: {str(exc)[:80]}); its evidence is "
                                "unknown")
+        finally:
+            budget.end(token)
+        if ff.sections or ff.doc_words:
+            from portfolio_check.engine.structure import writeups
+
+            for tag, line, heading in writeups.judge(ff, self.rules):
+                ff.add(tag, line, "doc", heading)
         return ff
 
     def _dispatch(self, ff: FileFacts, text: str, kind: str) -> None:
@@ -67,6 +81,7 @@ class Reader:
         from portfolio_check.engine.readers.views import Views
 
         rules = self.rules
+        budget.check()
         role = "test" if rules.is_test_path(ff.rel) else "code"
         if kind == "python":
             python.read_python(ff, text, rules, role)

@@ -42,6 +42,7 @@ _SPACE = re.compile(r"\s+")
 LineOf = Callable[[int], "int | None"]
 
 
+
 @dataclass
 class Section:
     """A markdown heading and the prose under it (up to the next heading of the same or higher level)."""
@@ -79,9 +80,21 @@ class FileFacts:
     calls: set[str] = field(default_factory=set)
     #: folders the code reads documents from (an app's knowledge base), as written in the code
     data_dirs: set[str] = field(default_factory=set)
+    _counts: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+
+    #: hits kept per tag in one file: enough to show where; a file with 10,000 tables keeps a handful
+    MAX_PER_TAG = 8
 
     def add(self, tag: str, line: int | None, role: str, text: str = "", reason: str = "") -> None:
+        counts = self._counts.setdefault(role, {})
+        if counts.get(tag, 0) >= self.MAX_PER_TAG:
+            return
+        counts[tag] = counts.get(tag, 0) + 1
         self.hits.append((tag, line, role, text, reason))
+
+    def tags_in(self, role: str) -> set[str]:
+        """The tags already raised in ``role`` (a pattern's first match per file and role is enough)."""
+        return set(self._counts.get(role, ()))
 
 
 def file_kind(rel: str) -> str | None:
@@ -146,7 +159,7 @@ class LineCounter:
 
 def scan_views(ff: FileFacts, matcher: RoleMatcher, views: Views, role: str, line_of: LineOf | None = None) -> None:
     """Record the first accepted match of each tag the role's patterns find (once per tag and role)."""
-    seen = {h[0] for h in ff.hits if h[2] == role}
+    seen = ff.tags_in(role)
     found = matcher.find(views, seen)
     if not found:
         return

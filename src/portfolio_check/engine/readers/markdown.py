@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from portfolio_check.engine.budget import check as check_budget
 from portfolio_check.engine.readers.base import FileFacts, LineOf, Section, scan_views, snippet
 from portfolio_check.engine.readers.views import markdown_views
 from portfolio_check.engine.rules import Rules
@@ -39,6 +40,8 @@ def _sections_and_images(ff: FileFacts, lines: list[str], rules: Rules, line_of:
     heading = ""
     prev = ""
     for i, raw in enumerate(lines, start=1):
+        if i % 512 == 0:
+            check_budget()
         line = raw.rstrip()
         level, title = 0, ""
         first = line[:1]
@@ -81,13 +84,9 @@ def _count_cues(ff: FileFacts, lines: list[str], owners: list[list[Section] | No
     starts = [0]
     for ln in lines[:-1]:
         starts.append(starts[-1] + len(ln) + 1)
-    counters: list[tuple[str, re.Pattern[str] | None]] = [("rationale", rules.rationale)]
-    counters += list(zip(("failure", "cause", "fix"), rules.postmortem_cues.regexes, strict=True))
-    for key, rx in counters:
-        if rx is None:
-            continue
-        for m in rx.finditer(text):
-            secs = owners[bisect.bisect_right(starts, m.start()) - 1]
+    for key, offsets in rules.writeup_terms.offsets(text).items():
+        for offset in offsets:
+            secs = owners[bisect.bisect_right(starts, offset) - 1]
             if secs is None:
                 continue
             if key == "rationale":

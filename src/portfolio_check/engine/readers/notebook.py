@@ -9,6 +9,7 @@ import json
 import re
 from typing import Any
 
+from portfolio_check.engine.budget import check as check_budget
 from portfolio_check.engine.readers import markdown, python
 from portfolio_check.engine.readers.base import FileFacts, scan_views, snippet
 from portfolio_check.engine.readers.views import Views, python_views
@@ -99,6 +100,7 @@ def read_notebook(ff: FileFacts, text: str, rules: Rules) -> None:
     run_m = rules.matcher("executed", ff.rel)
     unparsed = 0
     for idx, cell in enumerate(cells):
+        check_budget()
         if not isinstance(cell, dict):
             continue
         src = _join(cell.get("source", cell.get("input", "")))

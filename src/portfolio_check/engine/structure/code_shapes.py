@@ -22,6 +22,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 _SLEEP = re.compile(r"(?:^|\.)(?:sleep|wait|wait_exponential|backoff)\w*$", re.I)
 _RATE_LIMIT_EXC = re.compile(r"RateLimit|TooManyRequests|ResourceExhausted|Throttl", re.I)
@@ -144,54 +145,48 @@ def _handler_names(handler: ast.ExceptHandler) -> str:
 _NOT_CHILDREN = frozenset({"ctx", "op", "ops", "type_ignores"})
 
 
-def _nodes(tree: ast.AST) -> Iterator[ast.AST]:
-    """Every node of a tree (a leaner ``ast.walk``: reading a repository parses every Python file)."""
+def read_shapes(tree: ast.AST) -> Shapes:
+    """Walk the tree once (an explicit stack: reading a repository walks every Python file) and answer every
+    question on the way."""
+    shapes = Shapes()
+    methods: set[int] = set()
+    refs = shapes.refs
     stack: list[ast.AST] = [tree]
-    pop, push, extend, node_type = stack.pop, stack.append, stack.extend, ast.AST
+    pop, push, extend, node_type, skip = stack.pop, stack.append, stack.extend, ast.AST, _NOT_CHILDREN
+    name_t, attr_t, call_t, load_t = ast.Name, ast.Attribute, ast.Call, ast.Load
     while stack:
         node = pop()
-        yield node
-        for name in node._fields:
-            if name in _NOT_CHILDREN:
+        for attr in node._fields:
+            if attr in skip:
                 continue
-            value = getattr(node, name, None)
+            value = getattr(node, attr, None)
             if type(value) is list:
                 extend(v for v in value if isinstance(v, node_type))
             elif isinstance(value, node_type):
                 push(value)
-
-
-def read_shapes(tree: ast.AST) -> Shapes:
-    shapes = Shapes()
-    methods: set[int] = set()
-    refs = shapes.refs
-    for node in _nodes(tree):
         t = type(node)
-        if t is ast.Name:
-            if type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
+        if t is name_t:
+            if type(node.ctx) is load_t:  # type: ignore[attr-defined]
                 refs.append((node.id, node.lineno))  # type: ignore[attr-defined]
-        elif t is ast.Attribute:
-            if type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
+        elif t is attr_t:
+            if type(node.ctx) is load_t:  # type: ignore[attr-defined]
                 refs.append((node.attr, node.lineno))  # type: ignore[attr-defined]
-        elif t is ast.Call:
+        elif t is call_t:
             _call(node, shapes)  # type: ignore[arg-type]
-        elif t is ast.ClassDef:
-            methods.update(id(n) for n in node.body)  # type: ignore[attr-defined]
-        elif t is ast.FunctionDef or t is ast.AsyncFunctionDef:
-            kind = _decorated(node)  # type: ignore[arg-type]
-            if not kind and id(node) in methods:  # a class is met before the methods in its body
-                kind = "method"
-            shapes.defs.append((node.name, node.lineno,  # type: ignore[attr-defined]
-                                getattr(node, "end_lineno", None) or node.lineno, kind))  # type: ignore[attr-defined]
-        elif t is ast.For or t is ast.AsyncFor or t is ast.While:
-            _loop(node, shapes)  # type: ignore[arg-type]
-        elif t is ast.Try or t.__name__ == "TryStar":
-            _try(node, shapes)  # type: ignore[arg-type]
-        elif t is ast.If:
-            _if(node, shapes)  # type: ignore[arg-type]
-        elif t is ast.Assign:
-            _assign(node, shapes)  # type: ignore[arg-type]
+        elif t in _SHAPED:
+            _SHAPED[t](node, shapes, methods)
     return shapes
+
+
+def _class(node: ast.ClassDef, shapes: Shapes, methods: set[int]) -> None:
+    methods.update(id(n) for n in node.body)  # a class is met before the methods in its body
+
+
+def _def(node: ast.FunctionDef | ast.AsyncFunctionDef, shapes: Shapes, methods: set[int]) -> None:
+    kind = _decorated(node)
+    if not kind and id(node) in methods:
+        kind = "method"
+    shapes.defs.append((node.name, node.lineno, getattr(node, "end_lineno", None) or node.lineno, kind))
 
 
 def _assign(node: ast.Assign, shapes: Shapes) -> None:
@@ -290,3 +285,18 @@ def _data_dir(path: str, shapes: Shapes) -> None:
     p = path.strip().strip("/").removeprefix("./")
     if p and p not in (".", "..") and not p.startswith(("/", "..", "~", "http")) and "*" not in p.split("/")[0]:
         shapes.data_dirs.add(p.split("*", 1)[0].rstrip("/"))
+
+
+_SHAPED: dict[type, Any] = {
+    ast.ClassDef: _class,
+    ast.FunctionDef: _def,
+    ast.AsyncFunctionDef: _def,
+    ast.For: lambda n, s, m: _loop(n, s),
+    ast.AsyncFor: lambda n, s, m: _loop(n, s),
+    ast.While: lambda n, s, m: _loop(n, s),
+    ast.Try: lambda n, s, m: _try(n, s),
+    ast.If: lambda n, s, m: _if(n, s),
+    ast.Assign: lambda n, s, m: _assign(n, s),
+}
+if hasattr(ast, "TryStar"):
+    _SHAPED[ast.TryStar] = lambda n, s, m: _try(n, s)
