@@ -149,7 +149,8 @@ from portfolio_check.engine.scan import scan_repo
 t = time.perf_counter()
 r = scan_repo(sys.argv[1])
 dt = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,  # the scan, and its largest reading process
+           resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 print(f"{dt:.3f} {peak:.1f} {r.stats.get('files_listed', 0)} {r.stats.get('files_read', 0)}")
 """
 
