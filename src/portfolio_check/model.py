@@ -18,6 +18,9 @@ class Location:
     path: str
     line: int | None = None
     text: str = field(default="", compare=False)
+    #: a notebook's cell (1-based) and the line within it: what a reader can find (``line`` is the JSON's)
+    cell: int | None = field(default=None, compare=False)
+    cell_line: int | None = field(default=None, compare=False)
 
     def sort_key(self) -> tuple[str, int]:
         return (self.path, self.line or 0)
@@ -45,6 +48,8 @@ class RepoResult:
     evidence: tuple[Finding, ...]
     warnings: tuple[str, ...]
     stats: dict[str, int] = field(default_factory=dict)
+    #: the repository's page on its host (https://github.com/owner/name), for links at ``commit``; None: unknown
+    web: str | None = None
 
     def finding(self, evidence_id: str) -> Finding:
         for f in self.evidence:

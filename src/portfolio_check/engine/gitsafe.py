@@ -432,3 +432,14 @@ def head_commit(where: GitLocation) -> str | None:
         return None
     text = out.decode("ascii", "replace").strip()
     return text if re.fullmatch(r"[0-9a-f]{40}(?:[0-9a-f]{24})?", text) else None
+
+
+def origin_url(where: GitLocation) -> str | None:
+    """The ``origin`` remote's URL as configured (None when there is none or git fails)."""
+    env = safe_git_env({"GIT_DIR": str(where.git_dir), "GIT_WORK_TREE": str(where.work_tree)})
+    try:
+        out = run_git(["config", "--get", "remote.origin.url"], env=env, timeout=LOCAL_TIMEOUT / 2).stdout
+    except GitError:
+        return None
+    text = out.decode("utf-8", "replace").strip()
+    return text if text and len(text) < 500 and "\n" not in text else None

@@ -396,8 +396,9 @@ def _npm_match(package: str, rule: str) -> bool:
 
 @lru_cache(maxsize=512)
 def _glob_regex(globs: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for a list of globs (fnmatch rules: ``*`` crosses ``/``), matched against a path or a name."""
-    return re.compile("|".join(fnmatch.translate(g) for g in globs) or r"(?!)")
+    """One regex for a list of globs (fnmatch rules: ``*`` crosses ``/``; case is ignored, as on the file systems
+    a portfolio comes from: ``dockerfile``, ``README.MD``), matched against a path or a name."""
+    return re.compile("|".join(fnmatch.translate(g) for g in globs) or r"(?!)", re.IGNORECASE)
 
 
 def load_rules_data(path: Path | None = None) -> dict[str, Any]:

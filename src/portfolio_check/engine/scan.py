@@ -6,6 +6,7 @@ This is the library API behind ``portfolio-check scan``: ``scan_repo(path)`` ret
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,27 @@ def check_root(path: str | os.PathLike[str]) -> Path:
     return p.resolve()
 
 
+_WEB = re.compile(r"^(?:https://|ssh://git@|git@)(github\.com|gitlab\.com)[:/]([\w.-]+/[\w.-]+?)(?:\.git)?/?$")
+
+
+def web_base(root: Path, is_git: bool) -> str | None:
+    """The repository's page on GitHub or GitLab, for permalinks: in GitHub Actions scanning its own workspace,
+    from ``GITHUB_SERVER_URL``/``GITHUB_REPOSITORY``; otherwise from the ``origin`` remote."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    server, repo = os.environ.get("GITHUB_SERVER_URL", ""), os.environ.get("GITHUB_REPOSITORY", "")
+    if workspace and server.startswith("https://") and re.fullmatch(r"[\w.-]+/[\w.-]+", repo) \
+            and os.path.realpath(workspace) == str(root):
+        return f"{server.rstrip('/')}/{repo}"
+    if not is_git:
+        return None
+    from portfolio_check.engine import gitsafe
+
+    where = gitsafe.locate(root)
+    url = gitsafe.origin_url(where) if isinstance(where, gitsafe.GitLocation) else None
+    m = _WEB.match(url or "")
+    return f"https://{m.group(1)}/{m.group(2)}" if m else None
+
+
 def head_commit(root: Path, is_git: bool) -> str | None:
     """The HEAD commit sha, or None (no git, metadata git must not read, or a repository with no commits yet)."""
     if not is_git:
@@ -133,7 +155,7 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
     stats = {"files_listed": facts.files_seen, "files_read": facts.files_read}
     stats.update({f"skipped_{k.replace(' ', '_')}": v for k, v in sorted(skipped.counts.items())})
     return RepoResult(
-        path=str(path), name=root.name, commit=head_commit(root, is_git),
+        path=str(path), name=root.name, commit=head_commit(root, is_git), web=web_base(root, is_git),
         artifact=artifact_role(findings, facts), notebook_only=notebook_only(facts),
         evidence=findings, warnings=tuple(warnings), stats=stats,
     )

@@ -191,6 +191,32 @@ def bundled_checklists() -> tuple[Checklist, ...]:
     return tuple(ordered + [found[k] for k in sorted(found)])
 
 
+@dataclass(frozen=True)
+class Article:
+    title: str
+    author: str | None = None
+
+    def cite(self) -> str:
+        return f"“{self.title}”" + (f", {self.author}" if self.author else "")
+
+
+@lru_cache(maxsize=1)
+def articles() -> dict[str, Article]:
+    """The hiring articles items cite (checklists/sources/articles.toml), by file name."""
+    path = data_dir("checklists") / "sources" / "articles.toml"
+    try:
+        data = tomlread.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomlread.TOMLDecodeError):
+        return {}
+    return {s["file"]: Article(s["title"], s.get("author")) for s in data.get("source", [])}
+
+
+def cite(source: Source) -> str:
+    """An item's source as a reader can follow it: the article's title (and author), never a file name."""
+    article = articles().get(source.file)
+    return article.cite() if article else source.file
+
+
 def find_item(item_id: str, checklists: tuple[Checklist, ...]) -> tuple[Checklist, Item] | None:
     for cl in checklists:
         for item in cl.items:

@@ -58,6 +58,7 @@ REFERENCE = re.compile(
 )
 _CHANGE_HEADER = re.compile(r"(?i)(?:\bvs\.?\s|\bbaseline\b|\bbefore\b|\bafter\b|(?:Δ|\bdelta\b|\bimprovement\b|"
                             r"\blift\b|\bgain\b|\buplift\b)\s*(?:vs\.?|over|from)\b)")
+_TRAINING_LOG = re.compile(r"(?i)^\s*(?:epoch|epochs|step|steps|iter|iteration|global[ _]step|batch)\s*$")
 _SUPPORT = re.compile(r"(?i)^\s*support\s*$")
 _CLASS_REPORT_ROWS = re.compile(r"(?i)^\s*(?:macro avg|weighted avg|micro avg|accuracy)\s*$")
 
@@ -121,6 +122,8 @@ def judge(t: Table) -> list[str]:
     ``timing_table``, ``segment_table``."""
     if len(t.header) < 2 or not t.rows:
         return []
+    if _TRAINING_LOG.match(t.header[0]):  # epoch-by-epoch training output: curves, not a reported result
+        return []
     t = _words(_label_first(_drop_index(t)))
     cols = _numeric_columns(t)
     if not cols:
@@ -165,7 +168,7 @@ def _split_columns(t: Table, metric_cols: list[int]) -> bool:
     for j in metric_cols:
         h = t.header[j]
         m = METRIC.search(h)
-        if m is None:
+        if m is None or m.group().lower() in ("loss", "error", "err"):  # loss components are not segments
             continue
         rest = (h[: m.start()] + " " + h[m.end() :]).lower()
         words = [w for w in re.split(r"[^a-z]+", rest) if w]

@@ -69,7 +69,8 @@ def judge(ff: FileFacts, rules: Rules) -> list[tuple[str, int | None, str]]:
     excludes = memo.get("heading_excludes", [])
     for sec in ff.sections:
         title = "#" * sec.level + " " + sec.title
-        if _matches(memo["headings"], sec.title) and not _matches(excludes, sec.title):
+        is_title = sec is first and not notebook  # a document's first heading names the project ("... Analysis")
+        if _matches(memo["headings"], sec.title) and not _matches(excludes, sec.title) and not is_title:
             if sec.words >= memo["section_min_words"] and sec.rationale >= memo["section_min_rationale"]:
                 out.append(("memo_section", sec.line, title))
             elif sec.words >= 25 or sec.rationale >= 1:
