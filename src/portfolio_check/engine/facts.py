@@ -54,6 +54,7 @@ class RepoFacts:
     #: names read anywhere outside experiment folders, and hits inside functions nothing may call
     refs: set[str] = field(default_factory=set)
     in_functions: list[tuple[str, Hit, str, bool]] = field(default_factory=list)  # (tag, hit, function, parked)
+    notebook_cells: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)  # see FileFacts.cells
     _lib_cache: dict[tuple[str, str], list[Library]] = field(default_factory=dict)
 
     def add_hit(self, tag: str, hit: Hit) -> None:
@@ -103,6 +104,8 @@ class RepoFacts:
             self.deps.append((name, ff.rel, line, eco))
         self.commands.extend((ff.rel, name, cmd, line) for name, cmd, line in ff.commands)
         self.data_dirs |= ff.data_dirs
+        if ff.cells:
+            self.notebook_cells[ff.rel] = ff.cells
 
     def _libraries(self, module: str, is_js: bool) -> list[Library]:
         key = ("js" if is_js else "py", module)

@@ -16,7 +16,7 @@ from portfolio_check.engine.facts import RepoFacts, local_module_names
 from portfolio_check.engine.inventory import Skipped, list_files
 from portfolio_check.engine.readers import FileFacts, Reader, file_kind
 from portfolio_check.engine.rules import Rules, bundled_rules
-from portfolio_check.model import RepoResult
+from portfolio_check.model import Finding, Location, RepoResult
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
@@ -131,6 +131,8 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
         facts.add_file(ff)
     facts.finish()
     findings = detect(facts, rules)
+    if facts.notebook_cells:
+        findings = with_cells(findings, facts.notebook_cells)
     warnings = sorted(set(facts.warnings))
     if facts.binary_named_as_text:
         warnings.append(f"{len(facts.binary_named_as_text)} binary file(s) with text names skipped, e.g. "
@@ -152,6 +154,10 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
     if outside:
         warnings.append(f"{outside} symlink(s) leaving the repository skipped, e.g. "
                         + ", ".join(skipped.examples["symlink leaving the repository"]))
+    if facts.files_read == 0:
+        what = "the folder is empty" if facts.files_seen == 0 else \
+            f"{facts.files_seen} file(s) listed, none of a kind that is read (code, docs, notebooks, configs)"
+        warnings.insert(0, f"0 files read ({what}): nothing here could be judged, so every kind shows as missing")
     stats = {"files_listed": facts.files_seen, "files_read": facts.files_read}
     stats.update({f"skipped_{k.replace(' ', '_')}": v for k, v in sorted(skipped.counts.items())})
     return RepoResult(
@@ -159,6 +165,19 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
         artifact=artifact_role(findings, facts), notebook_only=notebook_only(facts),
         evidence=findings, warnings=tuple(warnings), stats=stats,
     )
+
+
+def with_cells(findings: tuple[Finding, ...], cells: dict[str, list[tuple[int, int, int]]]) -> tuple[Finding, ...]:
+    """Notebook locations told as the cell a reader can find (and the line within it), not a line of raw JSON."""
+    from dataclasses import replace
+
+    from portfolio_check.engine.readers.notebook import cell_of
+
+    def located(loc: Location) -> Location:
+        found = cell_of(cells[loc.path], loc.line) if loc.path in cells and loc.line else None
+        return loc if found is None else replace(loc, cell=found[0], cell_line=found[1])
+
+    return tuple(replace(f, locations=tuple(located(loc) for loc in f.locations)) for f in findings)
 
 
 def unique_names(results: list[RepoResult]) -> list[RepoResult]:

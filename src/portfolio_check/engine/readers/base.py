@@ -80,6 +80,9 @@ class FileFacts:
     calls: set[str] = field(default_factory=set)
     #: folders the code reads documents from (an app's knowledge base), as written in the code
     data_dirs: set[str] = field(default_factory=set)
+    #: a notebook's cells as (first JSON line, JSON line of source line 1 or 0 when the source is one string,
+    #: source lines): how a JSON line becomes "cell N, line M" a reader can find
+    cells: list[tuple[int, int, int]] = field(default_factory=list)
     _counts: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     #: hits kept per tag in one file: enough to show where; a file with 10,000 tables keeps a handful

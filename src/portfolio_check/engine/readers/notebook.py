@@ -5,6 +5,7 @@ numbers is an *executed* cell (its code ran and its results are committed)."""
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
 from typing import Any
@@ -110,6 +111,9 @@ def read_notebook(ff: FileFacts, text: str, rules: Rules) -> None:
         def line_of(n: int, _lines: list[str] = src_lines, _start: int = start, _end: int = end) -> int | None:
             return where.find(_lines, _start, _end, n)
 
+        raw_src = cell.get("source", cell.get("input", ""))
+        per_line = isinstance(raw_src, list) and len(raw_src) == len(src_lines) - (1 if src.endswith("\n") else 0)
+        ff.cells.append((where.line(start), line_of(1) or 0 if per_line else 0, len(src_lines)))
         ctype = cell.get("cell_type")
         if ctype == "markdown":
             markdown.read_markdown(ff, src, rules, "doc", line_of)
@@ -151,3 +155,15 @@ def _outputs(ff: FileFacts, plain: str, html: str, where: _Lines, span: tuple[in
         for t in tables.html_tables(html):
             for tag in tables.judge(t):
                 ff.add(tag, line, "output", snippet(" | ".join(t.header)))
+
+
+def cell_of(cells: list[tuple[int, int, int]], line: int) -> tuple[int, int | None] | None:
+    """The cell (1-based) holding a JSON line of the notebook, and the line within the cell's source (None for
+    its outputs or metadata); None when the notebook's layout cannot say (minified JSON, say)."""
+    starts = [c[0] for c in cells]
+    if not starts or any(b <= a for a, b in itertools.pairwise(starts)) or line < starts[0]:
+        return None
+    idx = bisect.bisect_right(starts, line) - 1
+    _, first, n = cells[idx]
+    within = line - first + 1 if first and first <= line < first + n else None
+    return idx + 1, within
