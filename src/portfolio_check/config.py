@@ -27,6 +27,7 @@ class ConfigError(Exception):
 class Config:
     source: str | None = None
     roles: tuple[str, ...] = ()
+    target: str | None = None  # the role build-next works toward
     fail_under: float | None = None
     exclude: tuple[str, ...] = ()
     checklists: tuple[str, ...] = ()
@@ -82,7 +83,8 @@ def parse_config(data: dict[str, Any], source: str, prefix: str, contained: bool
         waivers.append(Waiver(w["item"], w["reason"], until))
     size = data.get("max-file-size")
     return Config(
-        source=source, roles=roles, fail_under=data.get("fail-under"), exclude=tuple(data.get("exclude", ())),
+        source=source, roles=roles, target=data.get("target"), fail_under=data.get("fail-under"),
+        exclude=tuple(data.get("exclude", ())),
         checklists=tuple(str(base / c) for c in data.get("checklists", ())),
         max_file_size=None if size is None else str(size), waivers=tuple(waivers),
     )

@@ -75,6 +75,14 @@ def _where(path: Any) -> str:
     return out
 
 
+def did_you_mean(word: str, known: Any) -> str:
+    """`` (did you mean 'x'?)`` for the closest known word, or nothing when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(str(word), [str(k) for k in known], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _explain(error: Any, prefix: str = "") -> str:
     """One jsonschema error as ``where: a short, human sentence`` (``prefix`` names the enclosing table)."""
     inner = _where(error.absolute_path)
@@ -88,8 +96,9 @@ def _explain(error: Any, prefix: str = "") -> str:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         msg = f"missing required field {missing!r}"
     elif v == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        msg = "unknown field " + ", ".join(repr(x) for x in extra)
+        known = list(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(known))
+        msg = "unknown field " + ", ".join(repr(x) + did_you_mean(x, known) for x in extra)
     elif v == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
         if where.endswith("]") and ".evidence[" in where:
