@@ -67,7 +67,7 @@ def _in_last(old: str, new: str) -> str:
 # (case, checklist text, lines expected on stderr after "FILE: ")
 BAD = [
     ("typo-field", _in_last("weight = 2", "wieght = 2"),
-     ["item[2]: unknown field 'wieght'", "item[2]: missing required field 'weight'"]),
+     ["item[2]: unknown field 'wieght' (did you mean 'weight'?)", "item[2]: missing required field 'weight'"]),
     ("string-weight", _in_last("weight = 2", 'weight = "2"'), ["item[2].weight: must be a number"]),
     ("unknown-evidence", _in_last('["serving", "monitoring"]', '["serving", "monitorin"]'),
      ["item[2].evidence[1]: 'monitorin' is not a known evidence id (see `portfolio-check evidence`)"]),

@@ -47,35 +47,54 @@ def annotations(stdout: str) -> list[dict[str, str]]:
 # --- --format github ----------------------------------------------------------------------------------------
 
 
-def test_each_gap_is_a_warning_titled_with_the_item_id(repo):
+def test_annotations_are_the_build_next_actions_in_order_each_once(repo):
     data = report(str(repo), "--role", "ml-engineer")
-    gaps = [i for i in role(data, "ml-engineer")["items"] if i["status"] == "gap"]
-    assert gaps
+    actions = data["build_next"]
+    assert len(actions) >= 2
     result = run(str(repo), "--role", "ml-engineer", "--format", "github")
     assert result.exit_code == 0
-    warnings = [a for a in annotations(result.stdout) if a["kind"] == "warning"]
-    assert sorted(a["title"] for a in warnings) == sorted(
-        escape_property(f"portfolio-check ml-engineer: {i['id']}") for i in gaps)
-    for a in warnings:
-        gap = next(i for i in gaps if a["title"].endswith(i["id"]))
-        assert a["msg"].startswith(escape_data(gap["title"]))
-        assert escape_data(gap["advice"]) in a["msg"]
+    found = annotations(result.stdout)
+    assert [a["title"] for a in found] == [
+        escape_property(f"portfolio-check: {x['evidence']} in {x['repo']} ({x['current']} -> {x['target']})")
+        for x in actions]
+    for a, x in zip(found, actions, strict=True):
+        assert a["kind"] == ("notice" if x["current"] == "weak" else "warning")
+        assert f"+{x['gain']:g} points (ml-engineer +" in a["msg"]
+        assert a["msg"].endswith(escape_data(x["advice"]))
+        items = {g["item"] for g in x["gains"]}
+        titles = [i["title"] for i in role(data, "ml-engineer")["items"] if i["id"] in items]
+        assert all(escape_data(t) in a["msg"] for t in titles)
 
 
-def test_each_partial_item_is_a_notice_at_the_weak_evidence_line(repo):
+def test_evidence_to_raise_is_a_notice_at_its_weak_line(repo):
     data = report(str(repo), "--role", "ml-engineer")
-    partial = [i for i in role(data, "ml-engineer")["items"] if i["status"] == "partial"]
-    assert partial
+    weak = [x for x in data["build_next"] if x["current"] == "weak"]
+    assert weak
     notices = [a for a in annotations(run(str(repo), "--role", "ml-engineer", "--format", "github").stdout)
                if a["kind"] == "notice"]
-    assert len(notices) == len(partial)
-    for it in partial:
-        note = next(a for a in notices if a["title"].endswith(it["id"]))
-        loc = next(f["locations"][0] for f in it["found"] if f["locations"])
+    assert len(notices) == len(weak)
+    evidence = {e["id"]: e for e in data["repos"][0]["evidence"]}
+    for x, note in zip(weak, notices, strict=True):
+        loc = evidence[x["evidence"]]["locations"][0]
         assert note["file"] == loc["path"]  # an absolute repository path: paths relative to the workspace
         assert note["line"] == str(loc["line"])
         lines = (repo / loc["path"]).read_text(encoding="utf-8").splitlines()
         assert 1 <= int(note["line"]) <= len(lines)
+
+
+def test_at_most_ten_annotations_of_a_type_the_last_one_counting_the_rest(tmp_path):
+    empty = tmp_path / "bare"
+    (empty / "src").mkdir(parents=True)
+    (empty / "src" / "hello.py").write_text("print('hello')\n", encoding="utf-8")
+    data = report(str(empty))
+    assert len(data["build_next"]) > 10
+    found = annotations(run(str(empty), "--format", "github").stdout)
+    warnings = [a for a in found if a["kind"] == "warning"]
+    assert len(warnings) == 10
+    firsts = [escape_property(f"portfolio-check: {x['evidence']} in bare ({x['current']} -> {x['target']})")
+              for x in data["build_next"][:9]]
+    assert [a["title"] for a in warnings[:9]] == firsts  # by priority
+    assert warnings[9]["msg"].startswith(f"{len(data['build_next']) - 9} more of these")
 
 
 def test_notice_paths_are_relative_to_the_workspace_for_a_relative_repository(repo, tmp_path, monkeypatch):
@@ -142,8 +161,8 @@ def test_messages_and_properties_are_escaped_per_the_workflow_command_rules(repo
     found = {a["kind"]: a for a in annotations(raw)}
     notice = found["notice"]
     assert notice["file"] == "app/api%2Cv2%3Afinal.py"
-    assert notice["title"] == "portfolio-check esc%3A esc.serve"
-    assert notice["msg"].startswith("Serve 100%25 of traffic, safely: now (partial")
+    assert notice["title"] == "portfolio-check%3A serving in repo (weak -> strong)"
+    assert notice["msg"].startswith("Serve 100%25 of traffic, safely: now: +")
     assert "First line: 50%25 done,%0Asecond line." in notice["msg"]
     assert found["warning"]["msg"].endswith("Write it:%0Anow, 1%25.")  # CRLF is one line break; a lone CR is escaped
     assert "A memo 5%25" in found["warning"]["msg"]
@@ -175,14 +194,20 @@ def test_step_summary_gets_the_markdown_report_whatever_the_format(repo, tmp_pat
     assert text.startswith("## An earlier step\n# Portfolio report")  # appended, not overwritten
     monkeypatch.delenv("GITHUB_STEP_SUMMARY")
     markdown = run(str(repo), "--role", "ml-engineer", "--format", "markdown").stdout
-    assert text == "## An earlier step\n" + markdown
+    # the same report, but a job summary has no folder for relative links: with no host known, plain paths
+    assert "](" in markdown and "](" not in text
+    assert text == "## An earlier step\n" + plain_links(markdown)
+
+
+def plain_links(markdown: str) -> str:
+    return re.sub(r"\[([^\]]+)\]\([^)]+\)", r"`\1`", markdown)
 
 
 def test_markdown_format_with_a_step_summary_writes_the_same_report_to_both(repo, tmp_path, monkeypatch):
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     result = run(str(repo), "--format", "markdown")
-    assert summary.read_text(encoding="utf-8") == result.stdout
+    assert summary.read_text(encoding="utf-8") == plain_links(result.stdout)
 
 
 def test_empty_step_summary_variable_writes_nothing(repo, tmp_path, monkeypatch):

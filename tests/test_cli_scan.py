@@ -123,7 +123,7 @@ def test_json_output_is_valid_and_matches_the_library(runner, project):
     assert status["serving"] == status["monitoring"] == status["retrieval"] == status["training"] == "strong"
     for e in repo["evidence"]:
         for loc in e["locations"]:
-            assert set(loc) == {"path", "line", "text"}
+            assert {"path", "line", "text"} <= set(loc) <= {"path", "line", "text", "cell", "cell_line"}
             assert (project / loc["path"]).is_file()
             if loc["line"] is not None and e["status"] != "missing":  # the text shown is the text at that line
                 lines = (project / loc["path"]).read_text().splitlines()
@@ -152,8 +152,8 @@ def test_output_file_is_written(runner, project, tmp_path):
 
 
 def test_output_to_unwritable_place_exits_2(runner, project, tmp_path):
-    result = runner.invoke(main, ["scan", "--output", str(tmp_path / "no" / "such" / "dir" / "r.txt"),
-                                  str(project)])
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    result = runner.invoke(main, ["scan", "--output", str(tmp_path / "a-file" / "dir" / "r.txt"), str(project)])
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
 

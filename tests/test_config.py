@@ -212,7 +212,7 @@ def test_an_impossible_waiver_date_is_a_config_error(repo):
 
 def test_an_unknown_role_in_the_config_names_the_file(repo):
     path = write_config(repo, "pyproject", 'roles = ["ml-enginer"]\n')
-    assert_input_error(run(str(repo)), str(path), "roles", "'ml-enginer'")
+    assert_input_error(run(str(repo)), str(path), "roles", "'ml-enginer' (did you mean 'ml-engineer'?)")
 
 
 def test_a_zero_size_in_the_config_names_the_file(repo):

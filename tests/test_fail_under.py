@@ -88,6 +88,9 @@ def test_unknown_role_is_a_usage_error(repo):
     assert "'nosuch'" in line and "--role" in line
     assert all(r in line for r in ROLES)  # says which roles exist
     assert run("--role", "nosuch", "--fail-under", "50", repo).exit_code == 2
+    assert "(did you mean" not in line  # nothing close: no suggestion
+    near = run("--role", "ml-enginer", repo)
+    assert near.exit_code == 2 and "unknown role 'ml-enginer' (did you mean 'ml-engineer'?)" in near.stderr
 
 
 def test_fail_under_outside_0_to_100_is_a_usage_error(repo):

@@ -146,7 +146,9 @@ def test_a_url_targets_name_and_path_cannot_break_out_of_a_link(hostile, url):
     assert any(t.startswith("https://github.com/ada/") for t in targets)
     for target in targets:
         assert not re.search(r"[()<>\[\]\s]", target) and "javascript:" not in target, target
-    assert raw_html_tags(md) == ["<details>", "<summary>", "</summary>", "</details>"]
+    tags = raw_html_tags(md)
+    assert set(tags) == {"<details>", "<summary>", "</summary>", "</details>"}  # only the folds
+    assert tags.count("<details>") == tags.count("</details>") == tags.count("<summary>") == len(verdicts) + 1
 
 
 def test_checklist_text_is_sanitised_too(tmp_path, hostile):
@@ -154,7 +156,7 @@ def test_checklist_text_is_sanitised_too(tmp_path, hostile):
     role.write_text(CUSTOM_ROLE.replace('title = "A postmortem"', 'title = "Train\\u001b]52;c;eA==\\u0007 <b>"'))
     for fmt in ("text", "markdown", "github"):
         out = run(str(hostile), "--checklist", str(role), "--role", "data-eng", "--format", fmt).stdout
-        assert "Train" in out and not UNSAFE.search(out), fmt
+        assert ("Train" in out or fmt == "text") and not UNSAFE.search(out), fmt
     roles = run(str(hostile), "--checklist", str(role))
     assert not UNSAFE.search(roles.stdout + roles.stderr)
 

@@ -159,13 +159,13 @@ def test_the_nasty_names_are_reported(nasty, report):
 
 def test_every_table_row_has_as_many_cells_as_its_header(report):
     found = tables(report)
-    assert len(found) == 2  # the summary and the repository's evidence table
+    assert len(found) == 3  # the role scores, the evidence matrix and the repository's evidence table
     for rows in found:
         width = len(unescaped(rows[0], "|"))
         for row in rows:
             assert row.startswith("| ") and row.endswith(" |"), row
             assert len(unescaped(row, "|")) == width, row
-    evidence_rows = found[1][1:]
+    evidence_rows = found[2][1:]
     assert len(evidence_rows) == 16  # no file name broke a row in two
 
 
@@ -204,7 +204,8 @@ def test_repository_folder_name_is_escaped_in_headings_and_lists(tmp_path):
     root = write_tree(tmp_path / "a*b_[c]<i>", {"rag.py": CHROMA_RAG, "agent.py": TOOLS_AGENT})
     result = CliRunner().invoke(main, ["scan", str(root), "--format", "markdown", "--role", "bridge"])
     assert result.exit_code == 0, result.output
-    assert "### a\\*b\\_\\[c\\]\\<i\\>" in result.stdout
+    assert "| Evidence | a\\*b\\_\\[c\\]\\<i\\> |" in result.stdout  # the evidence matrix's column
+    assert "<summary>a*b_[c]&lt;i&gt; — " in result.stdout  # the fold: HTML, escaped as HTML
     assert set(raw_html_tags(result.stdout)) <= ALLOWED_TAGS
 
 

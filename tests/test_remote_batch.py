@@ -89,7 +89,7 @@ def test_text_report_names_the_url(remote, clones):
     result = run(remote.url)
     assert result.exit_code == 0
     assert f"bare  ({remote.url})" in result.stdout
-    assert remote.head in result.stdout
+    assert remote.head[:12] in result.stdout
 
 
 def test_ref_selects_a_tag(remote, clones):
@@ -302,7 +302,8 @@ def test_manifest_with_output_dir_writes_a_report_per_candidate_and_an_index(thr
     result = run("--manifest", str(manifest), "--output-dir", str(out), "--jobs", "1")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
-    assert sorted(p.name for p in out.iterdir()) == ["Ada.json", "Ada.md", "Cy.json", "Cy.md", "index.md"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "Ada.html", "Ada.json", "Ada.md", "Cy.html", "Cy.json", "Cy.md", "index.csv", "index.html", "index.md"]
     ada = json.loads((out / "Ada.json").read_text(encoding="utf-8"))
     cy = json.loads((out / "Cy.json").read_text(encoding="utf-8"))
     assert [r["name"] for r in ada["repos"]] == ["ada", "bob"]
@@ -317,14 +318,17 @@ def test_manifest_with_output_dir_writes_a_report_per_candidate_and_an_index(thr
         cells = [c.strip() for c in rows[name].strip("|").split("|")]
         for r in data["roles"]:
             assert cells[columns.index(r["id"])] == f"{r['score']:g}"
-        assert cells[-1] == data["portfolio"]["closest_role"]
+        assert cells[columns.index("Closest role")] == data["portfolio"]["closest_role"]
+        top = data["build_next"][0]
+        assert cells[columns.index("Top action")].endswith(f"(+{top['gain']:g})")
     assert "ada, bob" in rows["[Ada](Ada.md)"]
 
 
 def test_output_dir_names_reports_after_repositories_without_candidates(three, tmp_path):
     out = tmp_path / "reports"
     assert run(str(three[0]), str(three[2]), "--output-dir", str(out)).exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["ada.json", "ada.md", "cy.json", "cy.md", "index.md"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ada.html", "ada.json", "ada.md", "cy.html", "cy.json", "cy.md", "index.csv", "index.html", "index.md"]
 
 
 def test_output_dir_with_a_failure_lists_it_and_exits_2(three, tmp_path):
@@ -334,7 +338,11 @@ def test_output_dir_with_a_failure_lists_it_and_exits_2(three, tmp_path):
     assert (out / "ada.md").is_file()
     index = (out / "index.md").read_text(encoding="utf-8")
     assert "## Not scanned" in index and "gone" in index.split("## Not scanned", 1)[1]
-    assert "1 failed" in index
+    assert "1 of 2 repositories scanned, 1 could not be" in index
+    assert "1 of 2 repositories scanned" in result.stderr
+    for page in ("index.html", "index.csv"):  # every index names it
+        assert "gone" in (out / page).read_text(encoding="utf-8")
+    assert "not scanned: " in (out / "index.csv").read_text(encoding="utf-8")
 
 
 def test_manifest_artifact_overrides_the_detected_one(three, tmp_path):

@@ -45,7 +45,8 @@ def test_runs_in_processes_with_different_hash_seeds_are_byte_identical(portfoli
     assert outs[0] == outs[1] == outs[2]
 
 
-def test_markdown_file_output_equals_stdout(portfolio, tmp_path):
+def test_markdown_file_output_equals_stdout(portfolio, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a report written where it is read links the same way as one printed there
     out = tmp_path / "report.md"
     to_file = CliRunner().invoke(main, ["scan", "--format", "markdown", "--output", str(out), *portfolio])
     to_stdout = CliRunner().invoke(main, ["scan", "--format", "markdown", *portfolio])

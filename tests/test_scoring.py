@@ -242,8 +242,11 @@ def test_gap_order_in_the_markdown_report_follows_gain(paths, tmp_path):
     assert result.exit_code == 0, result.output
     listed = re.findall(r"^\d+\. \*\*(.+?)\*\* — .*?, \+([\d.]+) points if met$", result.stdout, re.M)
     assert listed == [("Any retrieval", "40"), ("Served retrieval", "10"), ("Latency figures", "5")]
-    steps = re.findall(r"^- \[ \] (.+?):", result.stdout, re.M)
-    assert steps == ["Any retrieval", "Served retrieval", "Latency figures"]
+    # build next: one action per piece of evidence, gaining what every item it meets gains (40 + 10)
+    steps = re.findall(r"^- \[ \] \*\*(.+?)\*\* in `churn-model` \((\w+) → (\w+)\): \*\*\+([\d.]+) points\*\*",
+                       result.stdout, re.M)
+    assert steps == [("Retrieval / RAG", "missing", "strong", "50"),
+                     ("Latency and cost numbers", "weak", "strong", "5")]
 
 
 def test_bundled_role_gaps_are_ordered_by_gain_with_the_defined_gains(repos):
@@ -299,11 +302,12 @@ def test_waiving_a_met_item_does_not_lower_the_score(paths):
 
 def test_waived_item_is_listed_in_the_markdown_report(paths):
     from portfolio_check.render.markdown import render
+    from portfolio_check.render.view import View
 
     repo = scan_repo(paths["ml"])
     waiver = Waiver("hand.d", "no retrieval in a churn model", date(2030, 1, 1))
     verdict = judge_role(hand_checklist(), [repo], waivers={"hand.d": waiver}, today=date(2025, 6, 1))
-    md = render([repo], [verdict], {}, all_roles=False)
+    md = render([repo], [verdict], {}, View(all_roles=False))
     assert "- ⚪ waived: **Any retrieval** until 2030-01-01 — no retrieval in a churn model" in md
     assert "**Any retrieval** — ❌ gap" not in md
     assert "| Hand-checked role | 75 |" in md

@@ -6,14 +6,16 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from _portfolio import AI_APP, MEMO_REPO, MODEL_PROJECT, ROLES, build, checklist_data, expected_gains, expected_score
+from _portfolio import AI_APP, MEMO_REPO, MODEL_PROJECT, ROLES, build, checklist_data, expected_score
 from click.testing import CliRunner
 
 from portfolio_check.cli import main
 from portfolio_check.engine.rules import bundled_rules
 from portfolio_check.engine.scan import scan_repo
+from portfolio_check.judge.checklists import Source, cite
 
 ANSI = re.compile(r"\x1b\[")
 
@@ -56,26 +58,53 @@ def test_text_shows_every_role_score_and_marks_the_closest(repos):
     assert [r for r, ln in lines.items() if ln.endswith("<- closest")] == [closest]
 
 
-def test_text_lists_the_top_three_next_steps_of_the_closest_role_by_gain(repos):
-    result = cli("scan", repos["ai"])
-    scanned = [scan_repo(repos["ai"])]
-    scores = {r: expected_score(checklist_data(r), scanned) for r in ROLES}
-    closest = max(ROLES, key=lambda r: scores[r])
-    data = checklist_data(closest)
-    gains = expected_gains(data, scanned)
-    order = [i["id"] for i in data["item"]]
-    top = sorted(gains, key=lambda i: (-gains[i], order.index(i)))[:3]
-    titles = {i["id"]: i["title"] for i in data["item"]}
-    tail = result.stdout.split(f"Next for {closest}:\n", 1)[1].splitlines()
-    assert tail == [f"  +{gains[i]:g}  {titles[i]}  (portfolio-check explain {i})" for i in top]
+ACTION = re.compile(r"^  \d+\. \+(?P<gain>[\d.]+)  (?P<kind>\w+) in (?P<repo>.+?) \((?P<cur>\w+) -> (?P<tgt>\w+)\): "
+                    r"(?P<roles>.+)$")
+
+
+def actions_of(stdout: str) -> list[re.Match[str]]:
+    return [m for m in map(ACTION.match, stdout.splitlines()) if m]
+
+
+def test_text_build_next_sums_each_action_over_every_incomplete_role(repos):
+    result = cli("scan", repos["ai"], repos["ml"])
+    assert result.exit_code == 0, result.output
+    scores = {r: float(ln.split()[1]) for r, ln in role_lines(result.stdout).items()}
+    assert "Build next (summed over every role not yet complete" in result.stdout
+    actions = actions_of(result.stdout)
+    assert actions, result.stdout
+    gains = [float(m["gain"]) for m in actions]
+    assert gains == sorted(gains, reverse=True)  # the biggest summed gain first
+    named: set[str] = set()
+    for m in actions:
+        parts = dict(p.rsplit(" +", 1) for p in m["roles"].split(", "))
+        assert abs(sum(map(float, parts.values())) - float(m["gain"])) < 0.15
+        named |= set(parts)
+        assert m["repo"] in (Path(repos["ai"]).name, Path(repos["ml"]).name)
+        assert (m["cur"], m["tgt"]) in (("missing", "weak"), ("missing", "strong"), ("weak", "strong"))
+    assert all(scores[r] < 100 for r in named)  # complete roles propose nothing
+    open_roles = {r for r, s in scores.items() if s < 100}
+    assert named <= open_roles and named  # and the first five actions already touch some of the open ones
+
+
+def test_text_build_next_with_a_target_role_counts_that_role_only(repos):
+    result = cli("scan", "--target", "ml-engineer", repos["ai"])
+    assert result.exit_code == 0, result.output
+    assert "Build next (toward ml-engineer" in result.stdout
+    assert role_lines(result.stdout)["ml-engineer"].endswith("<- target")
+    actions = actions_of(result.stdout)
+    assert actions and all(m["roles"].startswith("ml-engineer +") and ", " not in m["roles"] for m in actions)
 
 
 def test_text_for_selected_roles_only(repos):
     result = cli("scan", "--role", "ml-engineer", repos["ai"], repos["ml"], repos["memo"])
     assert result.exit_code == 0
     assert list(role_lines(result.stdout)) == ["ml-engineer"]
-    assert "Next for ml-engineer:" in result.stdout
+    assert all(m["roles"].startswith("ml-engineer +") for m in actions_of(result.stdout))
     assert "<- closest" not in result.stdout
+    # the evidence that role needs first; the rest on one line, not as rows that look as if they mattered
+    assert "  not used by the selected roles: retrieval" in result.stdout
+    assert not any(ln.startswith("  retrieval ") for ln in result.stdout.splitlines())
 
 
 def test_text_in_a_pipe_has_no_colour_codes(repos):
@@ -91,7 +120,7 @@ def test_text_written_to_a_file_has_no_colour_codes(repos, tmp_path):
     result = cli("scan", "--output", str(out), repos["ai"], repos["ml"])
     assert result.exit_code == 0
     text = out.read_text(encoding="utf-8")
-    assert "Roles (score out of 100)" in text and "Next for " in text
+    assert "Roles (score out of 100)" in text and "Build next (" in text
     assert not ANSI.search(text)
 
 
@@ -119,7 +148,9 @@ def test_explain_an_item():
     lines = result.stdout.splitlines()
     assert lines[0] == f"bridge.model-serving — {item['title']}  (role: bridge, weight {item['weight']:g})"
     assert lines[1] == "  needs:  any of serving at level strong, judged on the model_project repository"
-    assert lines[2] == f"  why:    {item['source']['claim']}  [{item['source']['file']}]"
+    title = cite(Source(item["source"]["file"], item["source"]["claim"]))
+    assert title.startswith("“") and ".txt" not in title  # the article's title, never a file name
+    assert lines[2] == f"  why:    {item['source']['claim']}  (source: {title})"
     assert lines[3] == f"  advice: {item['advice']}"
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from portfolio_check.judge.checklists import Checklist
 
 EXIT_OK, EXIT_BELOW, EXIT_INPUT = 0, 1, 2
-FORMATS = ["text", "json", "markdown", "github", "badge"]
+FORMATS = ["text", "json", "markdown", "html", "github", "badge"]
 
 
 def _line(text: str, err: bool = False) -> None:
@@ -97,12 +97,14 @@ def _checklists(extra: tuple[str, ...]) -> tuple[Checklist, ...]:
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text: terminal summary; json: full report; markdown: gap report; github: workflow "
-                   "annotations; badge: shields.io endpoint JSON.")
+              help="text: terminal summary; json: full report; markdown: gap report; html: one self-contained "
+                   "page; github: workflow annotations; badge: shields.io endpoint JSON.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write the report to FILE instead of standard output.")
 @click.option("--role", "roles", multiple=True, metavar="ROLE",
               help="Judge only this role (repeatable; default: every role). See `portfolio-check roles`.")
+@click.option("--target", default=None, metavar="ROLE",
+              help="The role you aim for: build-next works toward it (default: every role not yet complete).")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="N",
               help="Exit 1 when the score of a selected role is below N (0-100).")
 @click.option("--checklist", "checklist_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
@@ -122,14 +124,17 @@ def _checklists(extra: tuple[str, ...]) -> tuple[Checklist, ...]:
               help="Scan this many repositories in parallel (default: the CPU count).")
 @click.option("--output-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Write one markdown and one JSON report per candidate (or per repository) and an index.")
+@click.option("--color", "--colour", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour in the terminal report (auto: on a terminal, unless NO_COLOR is set; "
+                                      "FORCE_COLOR turns it on).")
 @click.option("--self", "own_repo", is_flag=True,
               help="This is my own repository: apply its own checklists, waivers and max-file-size. Without it "
                    "they are shown in a notice but not applied (reviewer mode), except in GitHub Actions run on "
                    "the scanned repository itself.")
-def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str, ...], fail_under: float | None,
-         checklist_files: tuple[str, ...], config_file: str | None, compare_file: str | None,
-         max_file_size: str | None, exclude: tuple[str, ...], ref: str | None, manifest_file: str | None,
-         jobs: int | None, output_dir: str | None, own_repo: bool) -> None:
+def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str, ...], target: str | None,
+         fail_under: float | None, checklist_files: tuple[str, ...], config_file: str | None,
+         compare_file: str | None, max_file_size: str | None, exclude: tuple[str, ...], ref: str | None,
+         manifest_file: str | None, jobs: int | None, output_dir: str | None, color: str, own_repo: bool) -> None:
     """Scan repositories (default: the current directory), report the evidence and the gaps per role.
 
     PATH may be a local folder or a git URL (https://, ssh://, git@host:path, file://), cloned shallow.
@@ -137,6 +142,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     import os
 
     from portfolio_check.engine.scan import InputError, ScanOptions
+    from portfolio_check.judge.checklists import did_you_mean
     from portfolio_check.targets import Failure, Target, load_manifest, looks_remote, scan_targets
 
     try:
@@ -148,6 +154,10 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
         _fail(str(exc))
     if not targets:
         targets = [Target(".")]
+    named = {t.candidate for t in targets if t.candidate}
+    if manifest_file and not output_dir and len(named) > 1:
+        _fail(f"{manifest_file}: names {len(named)} candidates; give --output-dir DIR to write one report per "
+              "candidate (one report would merge them into one portfolio)")
     # a repository's own settings (waivers included) apply only when that one local repository is scanned: in a
     # batch or for a URL, the reviewer's --config decides, never a scanned repository
     own = len(targets) == 1 and not manifest_file and not output_dir and not looks_remote(targets[0].source)
@@ -176,11 +186,20 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     known_roles = [c.id for c in checklists]
     for r in roles:
         if r not in known_roles:
-            _fail(f"{roles_from}: unknown role {r!r} (known: {', '.join(known_roles)})")
-    known_items = {i.id for c in checklists for i in c.items}
+            _fail(f"{roles_from}: unknown role {r!r}{did_you_mean(r, known_roles)} (known: {', '.join(known_roles)})")
+    target_from = "--target" if target else f"{cfg.source}: target"
+    target = target or cfg.target
+    if target is not None:
+        if target not in known_roles:
+            _fail(f"{target_from}: unknown role {target!r}{did_you_mean(target, known_roles)} "
+                  f"(known: {', '.join(known_roles)})")
+        if roles and target not in roles:
+            roles = (*roles, target)
+    known_items = sorted({i.id for c in checklists for i in c.items})
     for w in cfg.waivers:
         if w.item not in known_items:
-            _fail(f"{cfg.source}: waivers: unknown item {w.item!r} (see `portfolio-check explain ROLE`)")
+            _fail(f"{cfg.source}: waivers: unknown item {w.item!r}{did_you_mean(w.item, known_items)} "
+                  "(see `portfolio-check explain ROLE`)")
     old = None
     if compare_file:
         from portfolio_check.compare import CompareError, load_old
@@ -199,22 +218,41 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
         _line(f"portfolio-check: error: {f.reason}", err=True)
     pairs = [(t, r) for t, r in zip(targets, results, strict=True) if not isinstance(r, Failure)]
     if not pairs:
+        if len(targets) > 1:
+            _line(f"portfolio-check: 0 of {len(targets)} targets could be scanned", err=True)
         sys.exit(EXIT_INPUT)
     waivers = {w.item: w for w in cfg.waivers}
     # reports are never written below a link planted inside a scanned folder
     local_roots = [t.source for t in targets if not looks_remote(t.source)]
-    below: list[str] = []
+    from portfolio_check.render.view import View
+
+    view = View(target=target, all_roles=not roles, fail_under=fail_under, failures=tuple(failures),
+                colour=_colour(color, output is None and fmt == "text"))
+    roles = tuple(dict.fromkeys(roles))
     if output_dir:
-        below = _write_batch(output_dir, pairs, failures, checklists, tuple(dict.fromkeys(roles)), waivers,
-                             fail_under, local_roots)
+        below = _write_batch(output_dir, pairs, failures, checklists, roles, waivers, view, local_roots)
     else:
-        below = _report_one(pairs, checklists, tuple(dict.fromkeys(roles)), waivers, fmt, output, fail_under, old,
-                            compare_file, local_roots)
+        below = _report_one(pairs, checklists, roles, waivers, fmt, output, view, old, compare_file, local_roots)
+    if below:
+        _line(f"portfolio-check: below --fail-under {fail_under:g}: {', '.join(below)}", err=True)
     if failures:
         sys.exit(EXIT_INPUT)
     if below:
-        _line(f"portfolio-check: below --fail-under {fail_under:g}: {', '.join(below)}", err=True)
         sys.exit(EXIT_BELOW)
+
+
+def _colour(choice: str, terminal_out: bool) -> bool:
+    """--color, then FORCE_COLOR, then NO_COLOR (https://no-color.org), then whether standard output is a
+    terminal."""
+    import os
+
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
+    if os.environ.get("NO_COLOR", ""):
+        return False
+    return terminal_out and sys.stdout.isatty()
 
 
 def _config(config_file: str | None, first_local: str | None, lenient: bool = False) -> Config:
@@ -280,14 +318,15 @@ def _run_scans(targets: list[Any], opts: Any, jobs: int, scan_targets: Any) -> l
 
 
 def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waivers: dict[str, Any], fmt: str,
-                output: str | None, fail_under: float | None, old: Any, compare_file: str | None,
-                roots: list[str]) -> list[str]:
+                output: str | None, view: Any, old: Any, compare_file: str | None, roots: list[str]) -> list[str]:
     """One portfolio: every repository judged together. Returns the roles below the threshold."""
     import os
+    from dataclasses import replace
 
     from portfolio_check.engine.scan import unique_names
     from portfolio_check.judge.verdict import judge
     from portfolio_check.render.ci_outputs import write_step_summary
+    from portfolio_check.render.output import render
 
     results = unique_names([r for _, r in pairs])
     verdicts = judge(checklists, results, roles=roles, waivers=waivers)
@@ -296,24 +335,25 @@ def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waive
         from portfolio_check.compare import compare
 
         comparison = compare(old, compare_file, results, verdicts)
-    text = _render(results, verdicts, fmt, colour=output is None and sys.stdout.isatty(), all_roles=not roles,
-                   fail_under=fail_under, comparison=comparison)
-    _emit(text, output, roots)
+    # links open from where the report is read: the folder it is written to (here, when printed)
+    page = replace(view, out_dir=str(Path(output).absolute().parent) if output else None)
+    _emit(render(results, verdicts, fmt, page, comparison), output, roots, colour=page.colour)
     if os.environ.get("GITHUB_STEP_SUMMARY"):
-        md = text if fmt == "markdown" else _render(results, verdicts, "markdown", colour=False,
-                                                      all_roles=not roles, comparison=comparison)
+        # the job summary has no folder: links only to the host, at the scanned commit
+        md = render(results, verdicts, "markdown", replace(view, relative_links=False, colour=False), comparison)
         from portfolio_check.safeio import UnsafeFile
 
         try:
             write_step_summary(md)
         except (OSError, UnsafeFile) as exc:
             _line(f"portfolio-check: warning: cannot write the step summary ({exc})", err=True)
-    return [f"{v.checklist.id} {v.score:g}" for v in verdicts if fail_under is not None and v.score < fail_under]
+    return [f"{v.checklist.id} {v.score:g}" for v in verdicts
+            if view.fail_under is not None and v.score < view.fail_under]
 
 
 def _write_batch(output_dir: str, pairs: list[Any], failures: list[Any], checklists: Any, roles: tuple[str, ...],
-                 waivers: dict[str, Any], fail_under: float | None, roots: list[str]) -> list[str]:
-    """One report per candidate plus index.md; returns the candidates' roles below the threshold."""
+                 waivers: dict[str, Any], view: Any, roots: list[str]) -> list[str]:
+    """One report per candidate plus the index; returns the candidates' roles below the threshold."""
     from portfolio_check.engine.scan import unique_names
     from portfolio_check.judge.verdict import judge
     from portfolio_check.render.output import group_by_candidate, write_batch
@@ -324,33 +364,31 @@ def _write_batch(output_dir: str, pairs: list[Any], failures: list[Any], checkli
         results = unique_names(results)
         candidates.append((name, results, judge(checklists, results, roles=roles, waivers=waivers)))
     try:
-        reports = write_batch(Path(output_dir), candidates, failures, all_roles=not roles, roots=roots)
+        reports = write_batch(Path(output_dir), candidates, failures, view, roots=roots)
     except UnsafeFile as exc:
         _fail(f"{output_dir}: refused: {exc}")
     except OSError as exc:
         _fail(f"{output_dir}: cannot write the reports ({exc.strerror or exc})")
-    _line(f"wrote {len(reports)} report(s) and {Path(output_dir) / 'index.md'}", err=True)
+    scanned = sum(len(r.results) for r in reports)
+    _line(f"wrote {len(reports)} report(s) and {Path(output_dir) / 'index.html'} "
+          f"({scanned} of {scanned + len(failures)} repositories scanned)", err=True)
     return [f"{r.name}: {v.checklist.id} {v.score:g}" for r in reports for v in r.verdicts
-            if fail_under is not None and v.score < fail_under]
+            if view.fail_under is not None and v.score < view.fail_under]
 
 
-def _render(results: list[Any], verdicts: list[Any], fmt: str, colour: bool, all_roles: bool,
-            fail_under: float | None = None, comparison: Any = None) -> str:
-    from portfolio_check.render.output import render
-
-    return render(results, verdicts, fmt, colour=colour, all_roles=all_roles, fail_under=fail_under,
-                  comparison=comparison)
-
-
-def _emit(text: str, output: str | None, roots: list[str]) -> None:
+def _emit(text: str, output: str | None, roots: list[str], colour: bool = False) -> None:
     """Print the report, or write it to ``output``: never through a link, into a special file, or below a link
     planted inside a scanned folder (``roots``)."""
     from portfolio_check.safeio import UnsafeFile, write_text
 
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=colour)  # click would strip colour a pipe was asked to get
         return
+    from portfolio_check.safeio import check_parents
+
     try:
+        check_parents(output, roots)
+        Path(output).parent.mkdir(parents=True, exist_ok=True)  # -o reports/today/report.md just works
         write_text(output, text, roots=roots)
     except UnsafeFile as exc:
         _fail(f"{output}: refused: {exc}")
@@ -389,7 +427,7 @@ def roles(checklist_files: tuple[str, ...]) -> None:
 def explain(item_id: str, checklist_files: tuple[str, ...]) -> None:
     """Explain a checklist item, an evidence kind or a role: what it asks, why, and how to close the gap."""
     from portfolio_check.engine.rules import bundled_rules
-    from portfolio_check.judge.checklists import find_item
+    from portfolio_check.judge.checklists import cite, did_you_mean, find_item
 
     lists = _checklists(checklist_files)
     hit = find_item(item_id, lists)
@@ -398,7 +436,7 @@ def explain(item_id: str, checklist_files: tuple[str, ...]) -> None:
         _line(f"{item.id} — {item.title}  (role: {cl.id}, weight {item.weight:g})")
         need = f"{item.match} of {', '.join(item.evidence)} at level {item.level}"
         _line(f"  needs:  {need}" + (f", judged on the {item.artifact} repository" if item.artifact else ""))
-        _line(f"  why:    {item.source.claim}  [{item.source.file}]")
+        _line(f"  why:    {item.source.claim}  (source: {cite(item.source)})")
         _line(f"  advice: {item.advice}")
         return
     for kind in bundled_rules().evidence:
@@ -416,7 +454,9 @@ def explain(item_id: str, checklist_files: tuple[str, ...]) -> None:
             for item in cl.items:
                 _line(f"  {item.id}  (weight {item.weight:g}): {item.title}")
             return
-    _fail(f"{item_id!r} is not a checklist item, evidence kind or role (try `portfolio-check roles`)")
+    known = [i.id for c in lists for i in c.items] + [k.id for k in bundled_rules().evidence] + [c.id for c in lists]
+    _fail(f"{item_id!r} is not a checklist item, evidence kind or role{did_you_mean(item_id, known)} "
+          "(try `portfolio-check roles`)")
 
 
 @main.command("validate-checklist")

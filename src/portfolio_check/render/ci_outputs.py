@@ -8,6 +8,7 @@ import os
 from portfolio_check.judge.verdict import RoleVerdict, closest_role
 from portfolio_check.model import RepoResult
 from portfolio_check.render.sanitize import json_text, terminal
+from portfolio_check.render.view import View, picture
 
 STEP_SUMMARY_LIMIT = 1024 * 1024 - 4096  # GitHub refuses a step summary over 1 MiB; keep a margin
 
@@ -29,26 +30,58 @@ def _repo_path(repo: RepoResult, rel: str) -> str:
     return f"{base.removeprefix('./')}/{rel}"
 
 
-def github_annotations(repos: list[RepoResult], verdicts: list[RoleVerdict], fail_under: float | None) -> str:
-    """``::warning`` for each gap, ``::notice`` at the line of weak evidence for each partial item."""
+#: GitHub shows at most this many annotations of one type per step and drops the rest without a word
+ANNOTATIONS_PER_TYPE = 10
+
+
+def github_annotations(repos: list[RepoResult], verdicts: list[RoleVerdict], view: View | None = None) -> str:
+    """The build-next actions as annotations, in priority order, each once: ``::notice`` at the line of weak
+    evidence to raise, ``::warning`` for evidence to add; ``::error`` for a role below the threshold. At most
+    ten of a type (GitHub's limit); the tenth then says how many more the job summary lists."""
+    view = view or View()
+    pic = picture(repos, verdicts, view)
     by_name = {r.name: r for r in repos}
+    kinds: dict[str, list[str]] = {"error": [], "warning": [], "notice": []}
+    ordered: list[str] = []  # the type of each annotation, in priority order
+    for rv in pic.verdicts:
+        if view.fail_under is not None and rv.score < view.fail_under:
+            ordered.append("error")
+            kinds["error"].append(f"::error title={_prop('portfolio-check ' + rv.checklist.id)}::" + _data(
+                f"{rv.checklist.title} scored {rv.score:g}, below --fail-under {view.fail_under:g}"))
+    for a in pic.actions:
+        per_role: dict[str, float] = {}
+        for g in a.gains:
+            per_role[g.role] = round(per_role.get(g.role, 0.0) + g.gain, 1)
+        roles = ", ".join(f"{r} +{p:g}" for r, p in per_role.items())
+        where = a.repo or f"a new {(a.artifact or 'repository').replace('_', ' ')}"
+        title = _prop(f"portfolio-check: {a.evidence} in {where} ({a.current} -> {a.target})")
+        items = "; ".join(dict.fromkeys(g.item_title for g in a.gains))
+        msg = _data(f"{items}: +{a.gain:g} points ({roles}). {a.advice}")
+        repo = by_name.get(a.repo or "")
+        loc = repo.finding(a.evidence).locations[0] if repo is not None and repo.finding(a.evidence).locations \
+            else None
+        if a.current == "weak" and repo is not None and loc is not None:
+            line = f",line={loc.line}" if loc.line and loc.cell is None else ""
+            ordered.append("notice")
+            kinds["notice"].append(f"::notice file={_prop(_repo_path(repo, loc.path))}{line},title={title}::{msg}")
+        else:
+            ordered.append("warning")
+            kinds["warning"].append(f"::warning title={title}::{msg}")
     lines: list[str] = []
-    for rv in verdicts:
-        role = rv.checklist.id
-        for v in rv.gaps():
-            msg = f"{v.item.title} ({v.status}, +{v.gain:g} points): {v.item.advice}"
-            title = _prop(f"portfolio-check {role}: {v.item.id}")
-            loc = next(((by_name[f.repo], f.finding.locations[0]) for f in v.found
-                        if f.finding.locations and f.repo in by_name), None)
-            if v.status == "partial" and loc is not None:
-                repo, where = loc
-                line = f",line={where.line}" if where.line else ""
-                lines.append(f"::notice file={_prop(_repo_path(repo, where.path))}{line},title={title}::{_data(msg)}")
-            else:
-                lines.append(f"::warning title={title}::{_data(msg)}")
-        if fail_under is not None and rv.score < fail_under:
-            lines.append(f"::error title={_prop('portfolio-check ' + role)}::"
-                         f"{_data(f'{rv.checklist.title} scored {rv.score:g}, below --fail-under {fail_under:g}')}")
+    for kind in ("error", "warning", "notice"):  # each type keeps its priority order; the count line comes last
+        found = kinds[kind]
+        if len(found) > ANNOTATIONS_PER_TYPE:
+            more = len(found) - (ANNOTATIONS_PER_TYPE - 1)
+            kinds[kind] = [*found[: ANNOTATIONS_PER_TYPE - 1],
+                           f"::{kind} title={_prop('portfolio-check')}::"
+                           + _data(f"{more} more of these; the job summary (or --format markdown) lists them all")]
+    taken = {k: iter(v) for k, v in kinds.items()}
+    for k in ordered:
+        shown = next(taken[k], None)
+        if shown is not None:
+            lines.append(shown)
+    for k in ("error", "warning", "notice"):
+        lines += list(taken[k])
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from portfolio_check.judge.verdict import RoleVerdict, closest_role
 from portfolio_check.model import RepoResult
+from portfolio_check.render.view import View, picture
 
 
 def evidence_titles() -> dict[str, str]:
@@ -20,27 +21,22 @@ def evidence_titles() -> dict[str, str]:
     return {k.id: k.title for k in bundled_rules().evidence}
 
 
-def render(results: list[RepoResult], verdicts: list[RoleVerdict], fmt: str, *, colour: bool = False,
-           all_roles: bool = True, fail_under: float | None = None, comparison: Any = None) -> str:
-    """One report: text, json, markdown, github (annotations) or badge."""
+def render(results: list[RepoResult], verdicts: list[RoleVerdict], fmt: str, view: View | None = None,
+           comparison: Any = None) -> str:
+    """One report: text, json, markdown, html, github (annotations) or badge."""
+    view = view or View()
     if fmt == "json":
-        from portfolio_check.render.report import portfolio_dict, report_dict, roles_dict, to_json
-
-        extra: dict[str, Any] = {"roles": roles_dict(verdicts), "portfolio": portfolio_dict(results, verdicts)}
-        if comparison is not None:
-            from portfolio_check.compare import comparison_dict
-
-            extra["comparison"] = comparison_dict(comparison)
-        return to_json(report_dict(results, extra))
+        return to_json_report(results, verdicts, view, comparison)
     if fmt == "github":
         from portfolio_check.render.ci_outputs import github_annotations
         from portfolio_check.render.sanitize import terminal_report
 
-        return terminal_report(github_annotations(results, verdicts, fail_under))
+        return terminal_report(github_annotations(results, verdicts, view))
     if fmt == "badge":
         from portfolio_check.render.ci_outputs import badge
 
-        return badge(verdicts, None if all_roles else verdicts[0].checklist.id if verdicts else None)
+        return badge(verdicts, view.target or (None if view.all_roles else verdicts[0].checklist.id
+                                               if verdicts else None))
     progress = None
     if comparison is not None:
         from portfolio_check.compare import summary_lines
@@ -49,14 +45,39 @@ def render(results: list[RepoResult], verdicts: list[RoleVerdict], fmt: str, *, 
     if fmt == "markdown":
         from portfolio_check.render.markdown import render as render_md
 
-        return render_md(results, verdicts, evidence_titles(), all_roles=all_roles, progress=progress)
-    from portfolio_check.render.sanitize import terminal, terminal_report
+        return render_md(results, verdicts, evidence_titles(), view, progress=progress)
+    if fmt == "html":
+        from portfolio_check.render.html import render as render_html
+
+        return render_html(results, verdicts, evidence_titles(), view, progress=progress)
+    from portfolio_check.render.sanitize import terminal_report
     from portfolio_check.render.text import render as render_text
 
-    text = render_text(results, verdicts, colour=colour)
-    if progress:
-        text += "\nSince the earlier report:\n" + "".join(f"  {terminal(line)}\n" for line in progress)
-    return terminal_report(text, colour=colour)  # a last guard: each untrusted field was sanitised already
+    text = render_text(results, verdicts, evidence_titles(), view, progress=progress)
+    return terminal_report(text, colour=view.colour)  # a last guard: each untrusted field was sanitised already
+
+
+def to_json_report(results: list[RepoResult], verdicts: list[RoleVerdict], view: View,
+                   comparison: Any = None) -> str:
+    from portfolio_check.render.report import (
+        actions_list,
+        failures_list,
+        portfolio_dict,
+        report_dict,
+        roles_dict,
+        to_json,
+    )
+
+    pic = picture(results, verdicts, view)
+    extra: dict[str, Any] = {"roles": roles_dict(verdicts), "portfolio": portfolio_dict(results, verdicts),
+                             "target_role": pic.focus, "build_next": actions_list(pic.actions)}
+    if view.failures:
+        extra["failures"] = failures_list(view.failures)
+    if comparison is not None:
+        from portfolio_check.compare import comparison_dict
+
+        extra["comparison"] = comparison_dict(comparison)
+    return to_json(report_dict(results, extra))
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,7 @@ class CandidateReport:
     slug: str
     results: tuple[RepoResult, ...]
     verdicts: tuple[RoleVerdict, ...]
+    top: tuple[Any, ...] = ()  # the first build-next action
 
     @property
     def closest(self) -> str | None:
@@ -88,27 +110,60 @@ def _slug(text: str) -> str:
 
 
 def write_batch(out: Path, candidates: list[tuple[str, list[RepoResult], list[RoleVerdict]]], failures: list[Any],
-                all_roles: bool, roots: list[str] | None = None) -> list[CandidateReport]:
-    """``<candidate>.md`` and ``.json`` per candidate, and ``index.md``; OSError when the folder is unwritable,
+                view: View, roots: list[str] | None = None) -> list[CandidateReport]:
+    """Per candidate ``<slug>.md``, ``.html`` and ``.json``; the cohort's ``index.md``, ``index.html`` and
+    ``index.csv``. Links in each page are relative to ``out``. OSError when the folder is unwritable,
     safeio.UnsafeFile when a link or a special file stands where a report goes."""
-    from portfolio_check.render.markdown import render_index
-    from portfolio_check.render.report import portfolio_dict, report_dict, roles_dict, to_json
+    from dataclasses import replace
+
+    from portfolio_check.render.html import render_index as index_html
+    from portfolio_check.render.markdown import render_index as index_md
     from portfolio_check.safeio import check_parents, write_text
 
     check_parents(out / "index.md", roots or [])
     out.mkdir(parents=True, exist_ok=True)
-    used: set[str] = {"index"}  # index.md is the overview
+    used: set[str] = {"index"}  # index.* is the overview
     reports = []
+    where = str(out)
     for name, results, verdicts in candidates:
         slug = _slug(name)
         while slug in used:
             slug += "-2"
         used.add(slug)
-        md = render(results, verdicts, "markdown", all_roles=all_roles)
-        js = to_json(report_dict(results, {"roles": roles_dict(verdicts),
-                                           "portfolio": portfolio_dict(results, verdicts)}))
-        write_text(out / f"{slug}.md", md, roots=roots or [])
-        write_text(out / f"{slug}.json", js, roots=roots or [])
-        reports.append(CandidateReport(name, slug, tuple(results), tuple(verdicts)))
-    write_text(out / "index.md", render_index(reports, failures), roots=roots or [])
+        own = tuple(f for f in failures if getattr(f, "candidate", None) == name)
+        page = replace(view, out_dir=where, failures=own)
+        for ext, fmt in (("md", "markdown"), ("html", "html"), ("json", "json")):
+            write_text(out / f"{slug}.{ext}", render(results, verdicts, fmt, page), roots=roots or [])
+        reports.append(CandidateReport(name, slug, tuple(results), tuple(verdicts),
+                                       picture(results, verdicts, page).actions[:1]))
+    write_text(out / "index.md", index_md(reports, failures), roots=roots or [])
+    write_text(out / "index.html", index_html(reports, failures), roots=roots or [])
+    write_text(out / "index.csv", index_csv(reports, failures), roots=roots or [])
     return reports
+
+
+def index_csv(reports: list[CandidateReport], failures: list[Any]) -> str:
+    """The cohort for a spreadsheet: one row per candidate (role scores as columns), then one per failed target."""
+    import csv
+    import io
+
+    from portfolio_check.render.sanitize import terminal
+
+    role_ids = [v.checklist.id for v in reports[0].verdicts] if reports else []
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["candidate", "report", "repositories", *role_ids, "closest_role", "build_next", "status"])
+
+    def cell(text: str) -> str:  # a spreadsheet must not run a formula a repository's name planted
+        text = terminal(text)
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+    for r in reports:
+        top = r.top[0] if r.top else None
+        nxt = f"{top.evidence} in {top.repo or 'a new repository'} (+{top.gain:g})" if top else ""
+        w.writerow([cell(r.name), f"{r.slug}.html", cell("; ".join(x.name for x in r.results)),
+                    *[f"{v.score:g}" for v in r.verdicts], r.closest or "", cell(nxt), "scanned"])
+    for f in failures:
+        w.writerow([cell(str(getattr(f, "candidate", None) or "")), "", cell(str(f.source)),
+                    *["" for _ in role_ids], "", "", cell("not scanned: " + str(f.reason))])
+    return buf.getvalue()

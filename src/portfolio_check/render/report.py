@@ -6,9 +6,18 @@ import json
 from typing import Any
 
 from portfolio_check import __version__
-from portfolio_check.model import RepoResult
+from portfolio_check.model import Location, RepoResult
 
 SCHEMA_VERSION = 1
+
+
+def location_dict(loc: Location) -> dict[str, Any]:
+    out: dict[str, Any] = {"path": loc.path, "line": loc.line, "text": loc.text}
+    if loc.cell is not None:
+        out["cell"] = loc.cell
+        if loc.cell_line is not None:
+            out["cell_line"] = loc.cell_line
+    return out
 
 
 def repo_dict(repo: RepoResult) -> dict[str, Any]:
@@ -16,13 +25,14 @@ def repo_dict(repo: RepoResult) -> dict[str, Any]:
         "path": repo.path,
         "name": repo.name,
         "commit": repo.commit,
+        "web": repo.web,
         "artifact": repo.artifact,
         "notebook_only": repo.notebook_only,
         "evidence": [
             {
                 "id": f.id,
                 "status": f.status,
-                "locations": [{"path": loc.path, "line": loc.line, "text": loc.text} for loc in f.locations],
+                "locations": [location_dict(loc) for loc in f.locations],
                 "reason": f.reason,
             }
             for f in repo.evidence
@@ -52,6 +62,8 @@ def to_json(report: dict[str, Any]) -> str:
 
 def roles_dict(verdicts: list[Any]) -> list[dict[str, Any]]:
     """The ``roles`` section: per role, its score and each item's verdict with the evidence behind it."""
+    from portfolio_check.judge.checklists import cite
+
     out = []
     for rv in verdicts:
         items = []
@@ -67,15 +79,14 @@ def roles_dict(verdicts: list[Any]) -> list[dict[str, Any]]:
                 "artifact": v.item.artifact,
                 "found": [
                     {"repo": fd.repo, "evidence": fd.finding.id, "status": fd.finding.status,
-                     "locations": [{"path": loc.path, "line": loc.line, "text": loc.text}
-                                   for loc in fd.finding.locations]}
+                     "locations": [location_dict(loc) for loc in fd.finding.locations]}
                     for fd in v.found
                 ],
                 "gain": v.gain,
                 "waiver": None if v.waiver is None else {
                     "reason": v.waiver.reason, "until": v.waiver.until.isoformat() if v.waiver.until else None},
                 "note": v.note,
-                "source": {"file": v.item.source.file, "claim": v.item.source.claim},
+                "source": {"file": v.item.source.file, "title": cite(v.item.source), "claim": v.item.source.claim},
                 "advice": v.item.advice,
             })
         out.append({"id": rv.checklist.id, "title": rv.checklist.title, "description": rv.checklist.description,
@@ -92,3 +103,15 @@ def portfolio_dict(repos: list[RepoResult], verdicts: list[Any]) -> dict[str, An
                       for a in ("ai_application", "model_project", "tech_memo")},
         "notebook_only": [r.name for r in repos if r.notebook_only],
     }
+
+
+def actions_list(actions: Any) -> list[dict[str, Any]]:
+    """The ``build_next`` section: the ranked actions, each with the points it adds per role and item."""
+    return [{"evidence": a.evidence, "repo": a.repo, "artifact": a.artifact, "current": a.current,
+             "target": a.target, "gain": a.gain,
+             "gains": [{"role": g.role, "item": g.item, "gain": g.gain} for g in a.gains],
+             "why": a.why, "advice": a.advice} for a in actions]
+
+
+def failures_list(failures: Any) -> list[dict[str, str]]:
+    return [{"source": str(f.source), "reason": str(f.reason)} for f in failures]

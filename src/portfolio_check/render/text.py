@@ -1,70 +1,121 @@
-"""A compact terminal summary of scan results (colour only when asked, i.e. on a TTY)."""
+"""The terminal report: the readiness picture and what to build next first, then each repository's evidence.
+
+Colour only when the view asks for it (a terminal, --color, FORCE_COLOR; never with NO_COLOR).
+"""
 
 from __future__ import annotations
 
-from portfolio_check.judge.verdict import RoleVerdict, closest_role
-from portfolio_check.model import RepoResult
+from portfolio_check import __version__
+from portfolio_check.judge.verdict import RoleVerdict
+from portfolio_check.model import Location, RepoResult
 from portfolio_check.render.sanitize import terminal as t
+from portfolio_check.render.view import Picture, View, bar, kinds_split, location_label, picture
 
 _MARK = {"strong": "●", "weak": "◐", "missing": "○"}
 _COLOUR = {"strong": "green", "weak": "yellow", "missing": "red"}
+#: build-next actions a terminal shows (the markdown and HTML reports list more)
+SHOWN_ACTIONS = 5
 
 
-def _style(text: str, status: str, colour: bool) -> str:
+def _style(text: str, status: str, colour: bool, bold: bool = False) -> str:
     if not colour:
         return text
     import click
 
-    return click.style(text, fg=_COLOUR[status])
+    return click.style(text, fg=_COLOUR.get(status), bold=bold)
 
 
-def render_repo(repo: RepoResult, colour: bool = False) -> str:
-    lines = [f"{t(repo.name)}  ({t(repo.path)})",
-             f"  commit: {t(repo.commit or '-')}   artifact: {repo.artifact}"
-             f"   notebook-only: {'yes' if repo.notebook_only else 'no'}"]
-    width = max(len(f.id) for f in repo.evidence)
-    for f in repo.evidence:
-        where = ""
-        if f.locations:
-            loc = f.locations[0]
-            where = t(f"{loc.path}:{loc.line}" if loc.line else loc.path)
-            if loc.text:
-                where += "  " + t(loc.text if len(loc.text) <= 60 else loc.text[:59].rstrip() + "…")
-            if len(f.locations) > 1:
-                where += f"  (and {len(f.locations) - 1} more)"
+def _where(loc: Location, more: int) -> str:
+    where = t(location_label(loc))
+    if loc.text:
+        where += "  " + t(loc.text if len(loc.text) <= 60 else loc.text[:59].rstrip() + "…")
+    if more:
+        where += f"  (and {more} more place{'s' if more > 1 else ''})"
+    return where
+
+
+def render_repo(repo: RepoResult, order: tuple[list[str], list[str]], colour: bool = False) -> str:
+    head = t(repo.name) if repo.path.rstrip("/").rsplit("/", 1)[-1] == repo.name else \
+        f"{t(repo.name)}  ({t(repo.path)})"
+    lines = [_style(head, "", colour, bold=True),
+             f"  artifact: {repo.artifact.replace('_', ' ')}   commit: {t((repo.commit or '-')[:12])}"
+             + ("   notebook-only" if repo.notebook_only else "")]
+    needed, others = order
+    width = max((len(k) for k in needed), default=0)
+    by_id = {f.id: f for f in repo.evidence}
+    for kind in needed:
+        f = by_id[kind]
+        where = _where(f.locations[0], len(f.locations) - 1) if f.locations else ""
         mark = _style(f"{_MARK[f.status]} {f.status:<7}", f.status, colour)
-        lines.append(f"  {f.id:<{width}}  {mark}  {where}")
+        lines.append(f"  {f.id:<{width}}  {mark}  {where}".rstrip())
+    if others:
+        lines.append("  not used by the selected roles: "
+                     + ", ".join(f"{k} {_MARK[by_id[k].status]}" for k in others))
     for w in repo.warnings:
         lines.append(f"  warning: {t(w)}")
     return "\n".join(lines)
 
 
-def render_roles(verdicts: list[RoleVerdict], colour: bool = False) -> str:
-    if not verdicts:
-        return ""
-    best = closest_role(verdicts)
-    width = max(len(t(v.checklist.id)) for v in verdicts)
+def render_roles(pic: Picture, view: View) -> list[str]:
+    if not pic.verdicts:
+        return []
+    width = max(len(t(v.checklist.id)) for v in pic.verdicts)
     lines = ["Roles (score out of 100)"]
-    for v in verdicts:
-        filled = round(v.score / 10)
-        bar = "█" * filled + "░" * (10 - filled)
+    for v in pic.verdicts:
         counts = {s: sum(1 for i in v.items if i.status == s) for s in ("met", "partial", "gap", "waived")}
-        tag = "  <- closest" if v.checklist.id == best and len(verdicts) > 1 else ""
+        tag = "  <- target" if v.checklist.id == pic.focus else (
+            "  <- closest" if v.checklist.id == pic.closest and len(pic.verdicts) > 1 and not pic.focus else "")
+        if view.fail_under is not None and v.score < view.fail_under:
+            tag += f"  below {view.fail_under:g}"
         status = "strong" if v.score >= 75 else ("weak" if v.score >= 40 else "missing")
-        lines.append(f"  {t(v.checklist.id):<{width}}  {_style(f'{v.score:5.1f}', status, colour)} {bar}  "
-                     f"met {counts['met']}, partial {counts['partial']}, gap {counts['gap']}"
+        lines.append(f"  {t(v.checklist.id):<{width}}  {_style(f'{v.score:5.1f}', status, view.colour)} "
+                     f"{bar(v.score)}  met {counts['met']}, partial {counts['partial']}, gap {counts['gap']}"
                      + (f", waived {counts['waived']}" if counts["waived"] else "") + tag)
-    top = next(v for v in verdicts if v.checklist.id == best)
-    gaps = top.gaps()[:3]
-    if gaps:
-        lines.append(f"Next for {t(top.checklist.id)}:")
-        lines += [f"  +{g.gain:g}  {t(g.item.title)}  (portfolio-check explain {t(g.item.id)})" for g in gaps]
-    return "\n".join(lines)
+    return lines
 
 
-def render(repos: list[RepoResult], verdicts: list[RoleVerdict] | None = None, colour: bool = False) -> str:
-    parts = [render_repo(r, colour) for r in repos]
-    roles = render_roles(verdicts or [], colour)
+def render_next(pic: Picture, view: View) -> list[str]:
+    if not pic.verdicts:
+        return []
+    focus = f"toward {t(pic.focus)}" if pic.focus else "summed over every role not yet complete"
+    if not pic.actions:
+        return [f"Build next ({focus}): nothing; " + ("the target role is complete." if pic.focus
+                                                       else "every role is complete.")]
+    lines = [f"Build next ({focus}; points added per role):"]
+    for n, a in enumerate(pic.actions[:SHOWN_ACTIONS], start=1):
+        where = f"in {t(a.repo)}" if a.repo else f"in a new {(a.artifact or 'repository').replace('_', ' ')}"
+        per_role: dict[str, float] = {}
+        for g in a.gains:
+            per_role[g.role] = round(per_role.get(g.role, 0.0) + g.gain, 1)
+        roles = ", ".join(f"{t(r)} +{p:g}" for r, p in per_role.items())
+        lines.append(f"  {n}. {_style(f'+{a.gain:g}', 'strong', view.colour)}  {a.evidence} {where} "
+                     f"({a.current} -> {a.target}): {roles}")
+        lines.append(f"     {t(a.advice)}")
+    more = len(pic.actions) - SHOWN_ACTIONS
+    if more > 0:
+        lines.append(f"  ... and {more} more action{'s' if more > 1 else ''} (--format markdown or html lists them)")
+    return lines
+
+
+def render(repos: list[RepoResult], verdicts: list[RoleVerdict], titles: dict[str, str], view: View | None = None,
+           progress: list[str] | None = None) -> str:
+    view = view or View()
+    pic = picture(repos, verdicts, view)
+    total = len(repos) + len(view.failures)
+    head = f"portfolio-check {__version__}: {len(repos)} of {total} repositories scanned" if view.failures else \
+        f"portfolio-check {__version__}: {len(repos)} repositor{'y' if len(repos) == 1 else 'ies'} scanned"
+    parts = [head + " (read, never run)"]
+    roles = render_roles(pic, view)
     if roles:
-        parts.append(roles)
+        parts.append("\n".join(roles))
+    nxt = render_next(pic, view)
+    if nxt:
+        parts.append("\n".join(nxt))
+    if progress:
+        parts.append("Since the earlier report:\n" + "\n".join(f"  {t(line)}" for line in progress))
+    order = kinds_split(verdicts, list(titles), selected=not view.all_roles)
+    parts += [render_repo(r, order, view.colour) for r in repos]
+    if view.failures:
+        parts.append("Not scanned:\n" + "\n".join(f"  {t(str(f.source))}: {t(str(f.reason))}"
+                                                  for f in view.failures))
     return "\n\n".join(parts) + "\n"
