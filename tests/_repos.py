@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from html.parser import HTMLParser
 from pathlib import Path
 
 import git
@@ -946,3 +947,18 @@ EVIDENCE_CASES: list[tuple[str, str, str, dict[str, str]]] = [
     ("tests_ci", "weak", "CI that only lints", {"app/main.py": FASTAPI_APP, ".github/workflows/lint.yml": CI_LINT_ONLY}),
     ("tests_ci", "missing", "no tests", {"app/main.py": FASTAPI_APP}),
 ]
+
+
+class Tags(HTMLParser):
+    """Every start tag (with its attributes) and every text run of an HTML document, as a browser parses them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)

@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from _ci import CUSTOM_ROLE, run
-from _repos import TRAIN_SCRIPT, write_tree
+from _repos import TRAIN_SCRIPT, Tags, write_tree
 from test_markdown_escaping import raw_html_tags, strip_code_spans
 
 from portfolio_check.engine.scan import scan_repo
@@ -95,19 +94,6 @@ def test_markdown_has_no_live_mention_or_autolink_from_names(hostile):
 
 def strip_code_spans_all(md: str) -> str:
     return "\n".join(strip_code_spans(line) for line in md.splitlines())
-
-
-class Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
 
 
 #: the elements the markdown report itself is made of

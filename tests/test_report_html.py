@@ -8,34 +8,20 @@ import csv
 import io
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from _browser import chromium, open_page
 from _ci import run
 from _portfolio import AI_APP, MEMO_REPO, MODEL_PROJECT, build
-from _repos import write_tree
+from _repos import Tags, write_tree
 
 CHROMIUM = chromium()
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here (apt install chromium)")
 
 
-class Elements(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def elements(html: str) -> Elements:
-    p = Elements()
+def elements(html: str) -> Tags:
+    p = Tags()
     p.feed(html)
     return p
 
