@@ -14,6 +14,7 @@ from typing import Any
 
 from portfolio_check import tomlread
 from portfolio_check.judge.verdict import Waiver
+from portfolio_check.layout import Home, Project
 from portfolio_check.resources import data_dir
 
 CONFIG_FILE = ".portfolio-check.toml"
@@ -33,6 +34,7 @@ class Config:
     checklists: tuple[str, ...] = ()
     max_file_size: str | None = None
     waivers: tuple[Waiver, ...] = field(default_factory=tuple)
+    projects: tuple[Project, ...] = ()  # a portfolio repository's projects (folders resolved; URLs as given)
     notices: tuple[str, ...] = ()  # one line each: a repository's file that was not read, and why
 
 
@@ -81,12 +83,22 @@ def parse_config(data: dict[str, Any], source: str, prefix: str, contained: bool
                 where = ".".join(x for x in (prefix, f"waivers[{i}].until") if x)
                 raise ConfigError(f"{source}: {where}: {until!r} is not a real date (YYYY-MM-DD)") from None
         waivers.append(Waiver(w["item"], w["reason"], until))
+    projects = []
+    for i, pr in enumerate(data.get("projects", [])):
+        where = ".".join(x for x in (prefix, f"projects[{i}]") if x)
+        if "path" in pr:
+            folder = base / pr["path"]
+            if contained and not folder.resolve().is_relative_to(base.resolve()):
+                raise ConfigError(f"{source}: {where}.path: {pr['path']!r} is outside the repository")
+            projects.append(Project(str(folder), None, pr.get("artifact"), pr.get("name"), local=True))
+        else:
+            projects.append(Project(pr["url"], pr.get("ref"), pr.get("artifact"), pr.get("name"), local=False))
     size = data.get("max-file-size")
     return Config(
         source=source, roles=roles, target=data.get("target"), fail_under=data.get("fail-under"),
         exclude=tuple(data.get("exclude", ())),
         checklists=tuple(str(base / c) for c in data.get("checklists", ())),
-        max_file_size=None if size is None else str(size), waivers=tuple(waivers),
+        max_file_size=None if size is None else str(size), waivers=tuple(waivers), projects=tuple(projects),
     )
 
 
@@ -121,17 +133,31 @@ def load_config_file(path: str | Path) -> Config:
     return parse_config(data, str(path), "")
 
 
-def find_config(root: str | Path) -> Config:
-    """The repository's own configuration, or an empty one.
+def discover_config(home: Home) -> Config:
+    """The settings of a scan of local folders, found as ruff finds its own: the nearest folder from ``home.start``
+    up to the top of its git work tree with a ``.portfolio-check.toml`` or a ``pyproject.toml`` holding
+    ``[tool.portfolio-check]``; an empty configuration when none has."""
+    folder = home.start
+    while True:
+        found = find_config(folder, inside=home.top)
+        if found.source is not None or found.notices or folder == home.top or not folder.is_relative_to(home.top):
+            return found
+        folder = folder.parent
 
-    Its files are read only when they are regular files inside the repository, of at most 1 MiB: a link leading
-    outside (or a FIFO, a device, a huge file) is a notice, and none of its content is read or shown.
+
+def find_config(root: str | Path, inside: str | Path | None = None) -> Config:
+    """The configuration in one folder, or an empty one.
+
+    Its files are read only when they are regular files inside the repository (``inside``, default the folder),
+    of at most 1 MiB: a link leading outside (or a FIFO, a device, a huge file) is a notice, and none of its
+    content is read or shown.
     """
     r = Path(root)
+    top = Path(inside) if inside is not None else r
     own = r / CONFIG_FILE
     if os.path.lexists(own):
         try:
-            data = _read_toml(own, inside=r)
+            data = _read_toml(own, inside=top)
         except ConfigError as exc:
             if "refused:" not in str(exc):
                 raise
@@ -140,7 +166,7 @@ def find_config(root: str | Path) -> Config:
     py = r / "pyproject.toml"
     if os.path.lexists(py):
         try:
-            data = _read_toml(py, inside=r)
+            data = _read_toml(py, inside=top)
         except ConfigError as exc:
             if "refused:" in str(exc):
                 return Config(notices=(f"{exc}; the repository's settings were not read",))

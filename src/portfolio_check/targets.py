@@ -53,6 +53,7 @@ class Target:
     candidate: str | None = None
     artifact: str | None = None
     ref: str | None = None
+    name: str | None = None  # the name reports show (a configured project's display name)
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,8 @@ def scan_target(target: Target, options: ScanOptions) -> RepoResult | Failure:
             result = replace(result, path=redact(target.source), name=redact(repo_name(target.source)))
         if target.artifact:
             result = replace(result, artifact=target.artifact)  # type: ignore[arg-type]
+        if target.name:
+            result = replace(result, name=target.name)
         return result
     except InputError as exc:
         return Failure(redact(target.source), str(exc), target.candidate)
