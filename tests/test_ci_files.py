@@ -1,5 +1,6 @@
 """The GitHub Action and the pre-commit hook definition, checked as text (no YAML parser is installed): inputs
-reach the action's shell only through ``env:``, and the hook scans the whole repository on every commit."""
+reach the action's shell only through ``env:``, its scan step is action/scan.sh, and the hook scans the whole
+repository before each push (never on a commit, where a threshold would block a typo fix)."""
 
 from __future__ import annotations
 
@@ -76,9 +77,14 @@ def test_inputs_appear_only_under_env_or_with(action):
             assert any(start < n <= start + body.count("\n") for start, body in parents), f"action.yml:{n}: {line}"
 
 
-def test_paths_are_passed_after_double_dash(action):
+def test_the_scan_step_runs_the_script_the_tests_run(action):
+    (_, run), = [b for b in blocks(action, "run") if "scan.sh" in b[1]]
+    assert run.strip().startswith('bash "$GITHUB_ACTION_PATH/action/scan.sh"')
+
+
+def test_paths_are_passed_after_double_dash():
     """A path like ``--upload-pack=...`` from the paths input can never be read as an option."""
-    (_, script), = [b for b in blocks(action, "run") if "portfolio-check" in b[1] and "args" in b[1]]
+    script = (ROOT / "action" / "scan.sh").read_text(encoding="utf-8")
     calls = [line for line in script.splitlines() if '"${paths[@]}"' in line]
     assert calls
     assert all(re.search(r'--\s+"\$\{paths\[@\]\}"', line) for line in calls), calls
@@ -89,12 +95,13 @@ def test_action_outputs_come_from_the_scan_step(action):
     assert re.search(r"^\s+id: scan\s*$", action, flags=re.M)
 
 
-def test_pre_commit_hook_scans_the_whole_repository_every_time():
+def test_pre_commit_hook_scans_the_whole_repository_before_each_push():
     text = HOOKS.read_text(encoding="utf-8")
     keys = dict(re.findall(r"^\s*-?\s*([a-z_]+):\s*(.+?)\s*$", text, flags=re.M))
     assert keys["id"] == "portfolio-check"
     assert keys["pass_filenames"] == "false"
     assert keys["always_run"] == "true"
+    assert keys["stages"] == "[pre-push]"
     assert keys["language"] == "python"
     assert keys["entry"].split()[0] == "portfolio-check"
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ and the key, never with a traceback."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -90,16 +91,25 @@ def test_extra_checklist_is_relative_to_the_config_file_not_the_working_director
     assert [r["id"] for r in report("repo", "--self")["roles"]] == ["data-eng"]
 
 
-def test_a_documented_example_config_is_accepted(repo):
-    """The [tool.portfolio-check] example of docs/ci.md, as a user would paste it."""
+def test_every_documented_example_config_is_accepted(repo):
+    """Each [tool.portfolio-check] example of docs/ci.md, as a user would paste it: valid, and (where it names no
+    project elsewhere) a scan with it works."""
+    from portfolio_check.config import load_config_file
+
     docs = (Path(__file__).resolve().parents[1] / "docs" / "ci.md").read_text(encoding="utf-8")
-    start = docs.index("[tool.portfolio-check]")
-    block = docs[start:docs.index("```", start)]
-    (repo / "pyproject.toml").write_text(block, encoding="utf-8")
+    starts = [m.start() for m in re.finditer(r"^\[tool\.portfolio-check\]$", docs, flags=re.M)]
+    assert len(starts) >= 2
     (repo / "my-role.toml").write_text(CUSTOM_ROLE, encoding="utf-8")
-    result = run("--format", "json", str(repo))
-    assert result.exit_code in (0, 1), result.stderr
-    assert "Traceback" not in result.stderr
+    for start in starts:
+        block = docs[start:docs.index("```", start)]
+        (repo / "pyproject.toml").write_text(block, encoding="utf-8")
+        cfg = load_config_file(repo / "pyproject.toml")
+        if cfg.projects:
+            assert {p.artifact for p in cfg.projects} >= {"ai_application", "tech_memo"}
+            continue
+        result = run("--format", "json", str(repo))
+        assert result.exit_code in (0, 1), result.stderr
+        assert "Traceback" not in result.stderr
 
 
 # --- --config FILE ------------------------------------------------------------------------------------------

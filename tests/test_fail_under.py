@@ -1,5 +1,6 @@
-"""`scan --fail-under N` as a CI gate: exit 1 when a selected role is below N (stderr says which), 0 when every
-selected role is at or above N; only the `--role` roles count; an unknown role is a usage error (exit 2)."""
+"""`scan --fail-under N` as a CI gate: exit 1 when a gated role is below N (stderr says which), 0 when every
+gated role is at or above N; only the roles chosen with `--role`/`--target`/config count, and with none chosen the
+threshold is refused rather than guessed (exit 2); an unknown role is a usage error (exit 2)."""
 
 from __future__ import annotations
 
@@ -40,8 +41,12 @@ def test_fixture_scores_spread_around_sixty(scores):
     assert scores["ai-engineer"] < 60 and scores["bridge"] < 60
 
 
+def every_role() -> list[str]:
+    return [a for r in ROLES for a in ("--role", r)]
+
+
 def test_exit_1_when_a_role_is_below_and_stderr_names_each_one(repo, scores):
-    result = run("--format", "json", "--fail-under", "60", repo)
+    result = run("--format", "json", "--fail-under", "60", *every_role(), repo)
     assert result.exit_code == 1
     line = below_line(result.stderr)
     below = [r for r in ROLES if scores[r] < 60]
@@ -54,10 +59,28 @@ def test_exit_1_when_a_role_is_below_and_stderr_names_each_one(repo, scores):
 
 def test_exit_0_when_every_role_is_at_or_above(repo, scores):
     lowest = min(scores.values())
-    result = run("--fail-under", f"{lowest:g}", repo)
+    result = run("--fail-under", f"{lowest:g}", *every_role(), repo)
     assert result.exit_code == 0, result.stderr
     assert "below --fail-under" not in result.stderr
-    assert run("--fail-under", "0", repo).exit_code == 0
+    assert run("--fail-under", "0", "--role", "bridge", repo).exit_code == 0
+
+
+def test_a_threshold_with_no_role_to_gate_is_refused_not_guessed(repo):
+    result = run("--fail-under", "60", repo)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("portfolio-check: error: --fail-under: which role does the threshold gate?")
+    assert "--role" in line and "--target" in line
+
+
+def test_the_target_role_is_gated_when_no_role_is_selected(repo, scores):
+    assert scores["bridge"] < 60 <= scores["ml-engineer"]
+    ok = run("--target", "ml-engineer", "--fail-under", "60", repo)
+    assert ok.exit_code == 0, ok.stderr  # bridge, below 60, is judged but not gated
+    failed = run("--target", "bridge", "--fail-under", "60", repo)
+    assert failed.exit_code == 1
+    assert below_line(failed.stderr).endswith(f": bridge {scores['bridge']:g}")
 
 
 def test_a_score_equal_to_n_passes_and_just_above_fails(repo, scores):
@@ -100,7 +123,8 @@ def test_fail_under_outside_0_to_100_is_a_usage_error(repo):
 
 
 def test_exit_code_in_a_real_process(repo):
-    proc = subprocess.run([sys.executable, "-m", "portfolio_check", "scan", "--fail-under", "99", repo],
+    proc = subprocess.run([sys.executable, "-m", "portfolio_check", "scan", "--fail-under", "99", "--role", "bridge",
+                           repo],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     assert "below --fail-under 99" in proc.stderr

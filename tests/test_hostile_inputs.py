@@ -92,7 +92,7 @@ def test_a_repository_config_that_is_a_special_file_is_a_notice(tmp_path, kind):
 def test_a_config_linked_inside_the_repository_is_read(tmp_path):
     repo = make_model_repo(tmp_path / "repo")
     (repo / "conf").mkdir()
-    (repo / "conf" / "pc.toml").write_text("fail-under = 100\n")
+    (repo / "conf" / "pc.toml").write_text('role = "ml-engineer"\nfail-under = 100\n')
     (repo / ".portfolio-check.toml").symlink_to(repo / "conf" / "pc.toml")
     result = run(str(repo))
     assert result.exit_code == 1  # its fail-under applies

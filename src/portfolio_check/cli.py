@@ -17,6 +17,7 @@ from portfolio_check.render.sanitize import terminal
 if TYPE_CHECKING:
     from portfolio_check.config import Config
     from portfolio_check.judge.checklists import Checklist
+    from portfolio_check.layout import Home
 
 EXIT_OK, EXIT_BELOW, EXIT_INPUT = 0, 1, 2
 FORMATS = ["text", "json", "markdown", "html", "github", "badge"]
@@ -99,14 +100,15 @@ def _checklists(extra: tuple[str, ...]) -> tuple[Checklist, ...]:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text: terminal summary; json: full report; markdown: gap report; html: one self-contained "
                    "page; github: workflow annotations; badge: shields.io endpoint JSON.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write the report to FILE instead of standard output.")
+@click.option("--output", "-o", "outputs", multiple=True, metavar="[FORMAT=]FILE",
+              help="Write the report to FILE instead of standard output. FORMAT=FILE (repeatable) writes that "
+                   "format as well, from the same scan: -o json=report.json -o html=report.html.")
 @click.option("--role", "roles", multiple=True, metavar="ROLE",
               help="Judge only this role (repeatable; default: every role). See `portfolio-check roles`.")
 @click.option("--target", default=None, metavar="ROLE",
               help="The role you aim for: build-next works toward it (default: every role not yet complete).")
 @click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="N",
-              help="Exit 1 when the score of a selected role is below N (0-100).")
+              help="Exit 1 when the score of a gated role (--role, --target or the config's role) is below N.")
 @click.option("--checklist", "checklist_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Add a custom checklist (TOML); one with a bundled role's id replaces it.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
@@ -114,6 +116,9 @@ def _checklists(extra: tuple[str, ...]) -> tuple[Checklist, ...]:
                    "[tool.portfolio-check] in its pyproject.toml).")
 @click.option("--compare", "compare_file", type=click.Path(dir_okay=False), default=None, metavar="OLD.json",
               help="Show score changes and items that moved since an earlier JSON report.")
+@click.option("--fail-on-regression", is_flag=True,
+              help="With --compare: exit 1 when a judged role's score drops or one of its items moves down "
+                   "(met to partial or gap, partial to gap).")
 @click.option("--max-file-size", default=None, metavar="SIZE",
               help="Skip files larger than this (bytes, or with k/M/G; default 1M; notebooks get 8x).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Also skip paths matching GLOB (repeatable).")
@@ -131,10 +136,11 @@ def _checklists(extra: tuple[str, ...]) -> tuple[Checklist, ...]:
               help="This is my own repository: apply its own checklists, waivers and max-file-size. Without it "
                    "they are shown in a notice but not applied (reviewer mode), except in GitHub Actions run on "
                    "the scanned repository itself.")
-def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str, ...], target: str | None,
+def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], roles: tuple[str, ...], target: str | None,
          fail_under: float | None, checklist_files: tuple[str, ...], config_file: str | None,
-         compare_file: str | None, max_file_size: str | None, exclude: tuple[str, ...], ref: str | None,
-         manifest_file: str | None, jobs: int | None, output_dir: str | None, color: str, own_repo: bool) -> None:
+         compare_file: str | None, fail_on_regression: bool, max_file_size: str | None, exclude: tuple[str, ...],
+         ref: str | None, manifest_file: str | None, jobs: int | None, output_dir: str | None, color: str,
+         own_repo: bool) -> None:
     """Scan repositories (default: the current directory), report the evidence and the gaps per role.
 
     PATH may be a local folder or a git URL (https://, ssh://, git@host:path, file://), cloned shallow.
@@ -145,6 +151,11 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     from portfolio_check.judge.checklists import did_you_mean
     from portfolio_check.targets import Failure, Target, load_manifest, looks_remote, scan_targets
 
+    output, also = _outputs(outputs)
+    if output_dir and outputs:
+        _fail("--output and --output-dir: choose one (--output-dir writes every format per candidate)")
+    if fail_on_regression and not compare_file:
+        _fail("--fail-on-regression needs --compare OLD.json (the report to compare with)")
     try:
         targets = [Target(p, ref=ref) for p in paths]
         if manifest_file:
@@ -158,16 +169,24 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     if manifest_file and not output_dir and len(named) > 1:
         _fail(f"{manifest_file}: names {len(named)} candidates; give --output-dir DIR to write one report per "
               "candidate (one report would merge them into one portfolio)")
-    # a repository's own settings (waivers included) apply only when that one local repository is scanned: in a
-    # batch or for a URL, the reviewer's --config decides, never a scanned repository
-    own = len(targets) == 1 and not manifest_file and not output_dir and not looks_remote(targets[0].source)
+    # a repository's own settings (waivers included) apply only when one local repository (or folders of one) is
+    # scanned: in a batch or for a URL, the reviewer's --config decides, never a scanned repository
+    from portfolio_check.layout import home_of
+
+    local = not manifest_file and not output_dir and not any(looks_remote(t.source) for t in targets)
+    home = home_of([t.source for t in targets]) if local else None
+    own = home is not None
     if own_repo and not own:
-        _fail("--self: only for one local repository, your own (not with URLs, several paths, --manifest or "
+        _fail("--self: only for one local repository, your own (not with URLs, folders of several repositories, "
+              "--manifest or "
               "--output-dir)")
     # reviewer mode, the default: a repository's own checklists and waivers do not apply unless its owner says so
     # (--self) or this is the repository's own CI
-    reviewer = own and not config_file and not (own_repo or _own_ci(targets[0].source))
-    cfg = _config(config_file, targets[0].source if own else None, lenient=reviewer)
+    reviewer = own and not config_file and not (own_repo or _own_ci(home))
+    cfg = _config(config_file, home, lenient=reviewer)
+    unapplied = _unapplied(config_file, home, targets, local and not own)
+    if unapplied:
+        _notice(unapplied)
     if reviewer:
         cfg = _reviewer_view(cfg)
     for note in cfg.notices:
@@ -175,6 +194,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     # a bad value is blamed on where it came from: the flag, or the configuration file and key
     roles_from = "--role" if roles else f"{cfg.source}: roles"
     roles = roles or cfg.roles
+    under_from = "--fail-under" if fail_under is not None else f"{cfg.source}: fail-under"
     fail_under = fail_under if fail_under is not None else cfg.fail_under
     size_from = "--max-file-size" if max_file_size else f"{cfg.source}: max-file-size"
     size_text = max_file_size or cfg.max_file_size or "1M"
@@ -195,6 +215,15 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
                   f"(known: {', '.join(known_roles)})")
         if roles and target not in roles:
             roles = (*roles, target)
+    # the gate checks the roles the user chose, never a guess: with none chosen, a threshold is refused
+    gated = tuple(dict.fromkeys(roles)) if roles else ((target,) if target else ())
+    if fail_under and not gated:  # (a threshold of 0 gates nothing: it cannot fail)
+        if reviewer and under_from != "--fail-under":
+            _notice(f"{under_from} gates no role (the repository names none); not applied")
+            fail_under = None
+        else:
+            _fail(f"{under_from}: which role does the threshold gate? Give --role ROLE (repeatable) or "
+                  "--target ROLE, or set `role` in the configuration")
     known_items = sorted({i.id for c in checklists for i in c.items})
     for w in cfg.waivers:
         if w.item not in known_items:
@@ -209,6 +238,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
         except CompareError as exc:
             _fail(str(exc))
     opts = ScanOptions(max_file_size=size, excludes=tuple(cfg.exclude) + exclude)
+    targets, layout = _portfolio_layout(targets, home, cfg, opts, chosen_config=bool(config_file) and not paths)
     from portfolio_check.engine.gitsafe import git_executable
 
     git_executable()  # resolved once, before any scan (parallel workers inherit it)
@@ -226,19 +256,50 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, roles: tuple[str,
     local_roots = [t.source for t in targets if not looks_remote(t.source)]
     from portfolio_check.render.view import View
 
-    view = View(target=target, all_roles=not roles, fail_under=fail_under, failures=tuple(failures),
+    view = View(target=target, all_roles=not roles, fail_under=fail_under, gated=gated, failures=tuple(failures),
+                layout=layout,
                 colour=_colour(color, output is None and fmt == "text"))
     roles = tuple(dict.fromkeys(roles))
+    moved: list[str] = []
     if output_dir:
         below = _write_batch(output_dir, pairs, failures, checklists, roles, waivers, view, local_roots)
     else:
-        below = _report_one(pairs, checklists, roles, waivers, fmt, output, view, old, compare_file, local_roots)
+        below, comparison = _report_one(pairs, checklists, roles, waivers, fmt, output, also, view, old,
+                                        compare_file, local_roots)
+        if fail_on_regression and comparison is not None:
+            from portfolio_check.compare import regressions
+
+            moved = regressions(comparison)
     if below:
         _line(f"portfolio-check: below --fail-under {fail_under:g}: {', '.join(below)}", err=True)
+    if moved:
+        _line(f"portfolio-check: regressed since {compare_file}: {'; '.join(moved)}", err=True)
     if failures:
         sys.exit(EXIT_INPUT)
-    if below:
+    if below or moved:
         sys.exit(EXIT_BELOW)
+
+
+def _outputs(values: tuple[str, ...]) -> tuple[str | None, list[tuple[str, str]]]:
+    """``-o FILE`` (the --format report; at most one) and ``-o FORMAT=FILE`` (more formats from the same scan)."""
+    plain: list[str] = []
+    also: list[tuple[str, str]] = []
+    for v in values:
+        fmt, sep, path = v.partition("=")
+        if sep and fmt in FORMATS:
+            if not path:
+                _fail(f"--output {v}: no file after '='")
+            also.append((fmt, path))
+        else:
+            plain.append(v)
+    if len(plain) > 1:
+        _fail(f"--output: {len(plain)} files for one --format; write the others as FORMAT=FILE "
+              "(e.g. -o json=report.json)")
+    files = plain + [p for _, p in also]
+    dupes = sorted({f for f in files if files.count(f) > 1})
+    if dupes:
+        _fail(f"--output: {dupes[0]} is given twice")
+    return (plain[0] if plain else None), also
 
 
 def _colour(choice: str, terminal_out: bool) -> bool:
@@ -255,16 +316,17 @@ def _colour(choice: str, terminal_out: bool) -> bool:
     return terminal_out and sys.stdout.isatty()
 
 
-def _config(config_file: str | None, first_local: str | None, lenient: bool = False) -> Config:
-    """``--config FILE``, or the repository's own settings; ``lenient`` (reviewer mode): a repository's unusable
-    settings are a notice, not an error (the candidate's file cannot stop a reviewer's scan)."""
-    from portfolio_check.config import Config, ConfigError, find_config, load_config_file
+def _config(config_file: str | None, home: Home | None, lenient: bool = False) -> Config:
+    """``--config FILE``, or the settings found from the scanned folders up to their repository's top; ``lenient``
+    (reviewer mode): a repository's unusable settings are a notice, not an error (the candidate's file cannot stop
+    a reviewer's scan)."""
+    from portfolio_check.config import Config, ConfigError, discover_config, load_config_file
 
     try:
         if config_file:
             return load_config_file(config_file)
-        if first_local is not None and Path(first_local).is_dir():
-            return find_config(first_local)
+        if home is not None:
+            return discover_config(home)
     except ConfigError as exc:
         if not lenient or config_file:
             _fail(str(exc))
@@ -274,13 +336,85 @@ def _config(config_file: str | None, first_local: str | None, lenient: bool = Fa
     return Config()
 
 
-def _own_ci(source: str) -> bool:
-    """GitHub Actions running in the scanned repository itself (its workspace is the scanned folder)."""
+def _own_ci(home: Home | None) -> bool:
+    """GitHub Actions running in the scanned repository itself (its workspace is the scanned repository)."""
     import os
 
     workspace = os.environ.get("GITHUB_WORKSPACE")
-    return os.environ.get("GITHUB_ACTIONS") == "true" and bool(workspace) and \
-        os.path.realpath(workspace or "") == os.path.realpath(source)
+    if home is None or os.environ.get("GITHUB_ACTIONS") != "true" or not workspace:
+        return False
+    return Path(os.path.realpath(workspace)) in (home.start, home.top)
+
+
+def _unapplied(config_file: str | None, home: Home | None, targets: list[Any], several: bool) -> str | None:
+    """A one-line notice naming settings files that exist but are not used by this scan, or None."""
+    from portfolio_check.config import ConfigError, discover_config
+    from portfolio_check.layout import home_of
+
+    homes = [home] if home is not None and config_file else []
+    if several:  # folders of different repositories: no repository's settings decide for the others
+        homes = [h for h in (home_of([t.source]) for t in targets) if h is not None]
+    found = []
+    for h in homes:
+        try:
+            cfg = discover_config(h)
+        except ConfigError:
+            continue
+        if cfg.source:
+            found.append(cfg.source)
+    if not found:
+        return None
+    why = f"--config {config_file} is used" if config_file else \
+        "the folders belong to different repositories; give --config FILE to apply one"
+    more = f" (and {len(found) - 2} more)" if len(found) > 2 else ""
+    return f"{', '.join(found[:2])}{more}: not applied ({why})"
+
+
+def _portfolio_layout(targets: list[Any], home: Home | None, cfg: Config, opts: Any,
+                      chosen_config: bool = False) -> tuple[list[Any], dict[str, Any] | None]:
+    """The projects a scan of a portfolio repository judges: its configured ``projects`` (when the folder holding
+    the settings is scanned, or ``--config`` is given with no PATH), else the detected layout (several top-level
+    project folders); scanned folders that are configured projects get their artifact and name. Returns the
+    targets and what the report says about the layout (None: not a portfolio repository)."""
+    from dataclasses import replace
+
+    from portfolio_check.layout import detect_projects, may_hold_projects
+    from portfolio_check.targets import Target
+
+    if home is None:
+        return targets, None
+    root = Path(cfg.source).parent.resolve() if cfg.source else None
+    if len(targets) == 1 and root is not None and (home.start == root or chosen_config) and cfg.projects:
+        chosen = [Target(p.source, None, p.artifact, p.ref, p.name) for p in cfg.projects]
+        return chosen, {"source": "config", "file": cfg.source, "projects": [_project_name(p) for p in cfg.projects]}
+    if len(targets) == 1 and not cfg.projects and may_hold_projects(home.start):
+        from portfolio_check.engine.inventory import list_files
+
+        try:
+            entries, _ = list_files(home.start, max_file_size=opts.max_file_size, extra_excludes=opts.excludes)
+        except OSError:
+            return targets, None
+        found = detect_projects(home.start, [e.rel for e in entries])
+        if found:
+            base = targets[0].source.rstrip("/")
+            shown = ", ".join(found)
+            _notice(f"{len(found)} project folders found ({shown}); judged as one portfolio "
+                    "(list them as `projects` in [tool.portfolio-check] to choose)")
+            return [Target(f"{base}/{d}" if base not in ("", ".") else d) for d in found], \
+                {"source": "detected", "file": None, "projects": found}
+        return targets, None
+    by_folder = {Path(p.source).resolve(): p for p in cfg.projects if p.local}
+    out = []
+    for t in targets:
+        p = by_folder.get(Path(t.source).resolve())
+        out.append(replace(t, artifact=t.artifact or p.artifact, name=p.name) if p else t)
+    return out, None
+
+
+def _project_name(p: Any) -> str:
+    from portfolio_check.targets import redact, repo_name
+
+    return str(p.name or (Path(p.source).name if p.local else redact(repo_name(p.source))))
 
 
 def _reviewer_view(cfg: Config) -> Config:
@@ -318,8 +452,10 @@ def _run_scans(targets: list[Any], opts: Any, jobs: int, scan_targets: Any) -> l
 
 
 def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waivers: dict[str, Any], fmt: str,
-                output: str | None, view: Any, old: Any, compare_file: str | None, roots: list[str]) -> list[str]:
-    """One portfolio: every repository judged together. Returns the roles below the threshold."""
+                output: str | None, also: list[tuple[str, str]], view: Any, old: Any, compare_file: str | None,
+                roots: list[str]) -> tuple[list[str], Any]:
+    """One portfolio: every repository judged together, every requested format rendered from the one scan.
+    Returns the gated roles below the threshold and the comparison (None without --compare)."""
     import os
     from dataclasses import replace
 
@@ -335,9 +471,13 @@ def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waive
         from portfolio_check.compare import compare
 
         comparison = compare(old, compare_file, results, verdicts)
-    # links open from where the report is read: the folder it is written to (here, when printed)
-    page = replace(view, out_dir=str(Path(output).absolute().parent) if output else None)
-    _emit(render(results, verdicts, fmt, page, comparison), output, roots, colour=page.colour)
+
+    def page(path: str | None) -> Any:  # links open from the folder the report is written to (here, if printed)
+        return replace(view, out_dir=str(Path(path).absolute().parent) if path else None)
+
+    _emit(render(results, verdicts, fmt, page(output), comparison), output, roots, colour=view.colour)
+    for extra_fmt, path in also:
+        _emit(render(results, verdicts, extra_fmt, replace(page(path), colour=False), comparison), path, roots)
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         # the job summary has no folder: links only to the host, at the scanned commit
         md = render(results, verdicts, "markdown", replace(view, relative_links=False, colour=False), comparison)
@@ -347,8 +487,15 @@ def _report_one(pairs: list[Any], checklists: Any, roles: tuple[str, ...], waive
             write_step_summary(md)
         except (OSError, UnsafeFile) as exc:
             _line(f"portfolio-check: warning: cannot write the step summary ({exc})", err=True)
-    return [f"{v.checklist.id} {v.score:g}" for v in verdicts
-            if view.fail_under is not None and v.score < view.fail_under]
+    if os.environ.get("GITHUB_OUTPUT"):
+        from portfolio_check.render.ci_outputs import github_outputs, write_github_outputs
+        from portfolio_check.safeio import UnsafeFile
+
+        try:
+            write_github_outputs(github_outputs(verdicts, view))
+        except (OSError, UnsafeFile) as exc:
+            _line(f"portfolio-check: warning: cannot write the step outputs ({exc})", err=True)
+    return [f"{v.checklist.id} {v.score:g}" for v in verdicts if view.below(v)], comparison
 
 
 def _write_batch(output_dir: str, pairs: list[Any], failures: list[Any], checklists: Any, roles: tuple[str, ...],
@@ -372,8 +519,7 @@ def _write_batch(output_dir: str, pairs: list[Any], failures: list[Any], checkli
     scanned = sum(len(r.results) for r in reports)
     _line(f"wrote {len(reports)} report(s) and {Path(output_dir) / 'index.html'} "
           f"({scanned} of {scanned + len(failures)} repositories scanned)", err=True)
-    return [f"{r.name}: {v.checklist.id} {v.score:g}" for r in reports for v in r.verdicts
-            if view.fail_under is not None and v.score < view.fail_under]
+    return [f"{r.name}: {v.checklist.id} {v.score:g}" for r in reports for v in r.verdicts if view.below(v)]
 
 
 def _emit(text: str, output: str | None, roots: list[str], colour: bool = False) -> None:

@@ -183,3 +183,17 @@ def summary_lines(c: Comparison) -> list[str]:
     if c.evidence:
         out.append("evidence: " + ", ".join(f"{x.what} now {x.new} (was {x.old})" for x in c.evidence))
     return out
+
+
+def regressions(c: Comparison) -> list[str]:
+    """What moved down since the earlier report, per judged role: a lower score, and each item that lost level
+    (``ml-engineer 72 -> 63.5 (-8.5): Drift detection met -> gap``); empty when nothing did."""
+    out = []
+    for r in c.roles:
+        dropped = r.delta is not None and r.delta < 0
+        if not dropped and not r.regressed:
+            continue
+        head = f"{r.role} {r.old_score:g} -> {r.new_score:g} ({r.delta:+g})" if r.delta is not None else r.role
+        items = ", ".join(f"{x.title} {x.old} -> {x.new}" for x in r.regressed)
+        out.append(head + (f": {items}" if items else ""))
+    return out

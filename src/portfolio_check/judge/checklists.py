@@ -99,6 +99,9 @@ def _explain(error: Any, prefix: str = "") -> str:
         known = list(error.schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(known))
         msg = "unknown field " + ", ".join(repr(x) + did_you_mean(x, known) for x in extra)
+    elif v == "oneOf" and all(isinstance(o, dict) and o.get("required") for o in error.validator_value):
+        keys = [k for o in error.validator_value for k in o["required"]]
+        msg = f"needs exactly one of {', '.join(repr(k) for k in keys)}"
     elif v == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
         if where.endswith("]") and ".evidence[" in where:

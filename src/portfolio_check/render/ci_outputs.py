@@ -44,7 +44,7 @@ def github_annotations(repos: list[RepoResult], verdicts: list[RoleVerdict], vie
     kinds: dict[str, list[str]] = {"error": [], "warning": [], "notice": []}
     ordered: list[str] = []  # the type of each annotation, in priority order
     for rv in pic.verdicts:
-        if view.fail_under is not None and rv.score < view.fail_under:
+        if view.below(rv):
             ordered.append("error")
             kinds["error"].append(f"::error title={_prop('portfolio-check ' + rv.checklist.id)}::" + _data(
                 f"{rv.checklist.title} scored {rv.score:g}, below --fail-under {view.fail_under:g}"))
@@ -112,4 +112,28 @@ def write_step_summary(markdown: str, env: dict[str, str] | None = None) -> str 
     from portfolio_check.safeio import write_text
 
     write_text(target, markdown if markdown.endswith("\n") else markdown + "\n", append=True)
+    return target
+
+
+def github_outputs(verdicts: list[RoleVerdict], view: View) -> str:
+    """Step outputs (``name=value`` lines for ``$GITHUB_OUTPUT``): ``role`` and ``score`` of the role the gate
+    decides on (the lowest-scoring gated role; without a gate, the target or the closest role) and ``scores``, every
+    judged role's score as one line of JSON."""
+    gated = [rv for rv in verdicts if rv.checklist.id in view.gated]
+    chosen = min(gated, key=lambda rv: rv.score) if gated else next(
+        (rv for rv in verdicts if rv.checklist.id == (view.target or closest_role(verdicts))), None)
+    scores = json.dumps({rv.checklist.id: rv.score for rv in verdicts}, separators=(",", ":"), allow_nan=False)
+    lines = [f"role={chosen.checklist.id if chosen else ''}", f"score={f'{chosen.score:g}' if chosen else ''}",
+             f"scores={scores}"]
+    return "".join(terminal(line) + "\n" for line in lines)
+
+
+def write_github_outputs(text: str, env: dict[str, str] | None = None) -> str | None:
+    """Append step outputs to ``$GITHUB_OUTPUT``; return the file used (None outside GitHub Actions)."""
+    target = (env if env is not None else os.environ).get("GITHUB_OUTPUT")
+    if not target:
+        return None
+    from portfolio_check.safeio import write_text
+
+    write_text(target, text, append=True)
     return target

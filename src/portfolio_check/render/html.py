@@ -16,7 +16,7 @@ from portfolio_check.judge.checklists import cite
 from portfolio_check.judge.verdict import RoleVerdict
 from portfolio_check.model import Location, RepoResult
 from portfolio_check.render.sanitize import html as h
-from portfolio_check.render.view import Picture, View, href, kinds_split, location_label, picture
+from portfolio_check.render.view import Picture, View, href, kinds_split, layout_line, location_label, picture
 
 ARTIFACT_TITLE = {"ai_application": "AI application", "model_project": "model project", "tech_memo": "technical memo",
                   "none": "none"}
@@ -114,6 +114,9 @@ def render(repos: list[RepoResult], verdicts: list[RoleVerdict], titles: dict[st
     body = ["<h1>Portfolio report</h1>",
             f'<p class="lead">portfolio-check {h(__version__)}: {scanned}, read statically (nothing was run). '
             "Each finding links to the line that shows it.</p>"]
+    layout = layout_line(view)
+    if layout:
+        body.append(f"<p>{h(layout)}</p>")
     if view.failures:
         body.append('<p class="warn">Not scanned: ' + "; ".join(
             f"<code>{h(str(f.source))}</code> ({h(str(f.reason))})" for f in view.failures) + "</p>")
@@ -135,7 +138,7 @@ def render(repos: list[RepoResult], verdicts: list[RoleVerdict], titles: dict[st
 
 
 def _readiness(pic: Picture, titles: dict[str, str], kinds: list[str], view: View) -> list[str]:
-    out = ["<h2>Readiness</h2>", score_bars(pic.verdicts, pic.focus, view.fail_under)]
+    out = ["<h2>Readiness</h2>", score_bars(pic.verdicts, pic.focus, view.fail_under if view.gated else None)]
     if not pic.repos:
         return out
     out += ['<table class="matrix"><thead><tr><th>Evidence</th>'

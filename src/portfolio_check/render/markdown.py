@@ -10,7 +10,17 @@ from portfolio_check.judge.checklists import cite
 from portfolio_check.judge.verdict import ItemVerdict, RoleVerdict
 from portfolio_check.model import Location, RepoResult
 from portfolio_check.render import sanitize
-from portfolio_check.render.view import Picture, View, bar, href, kinds_split, location_label, matrix, picture
+from portfolio_check.render.view import (
+    Picture,
+    View,
+    bar,
+    href,
+    kinds_split,
+    layout_line,
+    location_label,
+    matrix,
+    picture,
+)
 
 _BADGE = {"strong": "🟢 strong", "weak": "🟡 weak", "missing": "🔴 missing"}
 _ITEM = {"met": "✅ met", "partial": "🟡 partial", "gap": "❌ gap", "waived": "⚪ waived"}
@@ -66,6 +76,9 @@ def render(repos: list[RepoResult], verdicts: list[RoleVerdict], titles: dict[st
         total = len(repos) + len(view.failures)
         scanned += f" ({len(repos)} of {total} could be scanned; see *Not scanned* below)"
     out += [scanned + " statically: nothing was run. Each finding links to the line that shows it.", ""]
+    layout = layout_line(view)
+    if layout:
+        out += [esc(layout), ""]
     if verdicts:
         out += _readiness(pic, titles, view)
         out += _build_next(pic, view)
@@ -89,11 +102,11 @@ def _readiness(pic: Picture, titles: dict[str, str], view: View) -> list[str]:
         counts = {s: sum(1 for v in rv.items if v.status == s) for s in ("met", "partial", "gap")}
         mark = " (target)" if rv.checklist.id == pic.focus else (
             " (closest)" if rv.checklist.id == pic.closest and len(pic.verdicts) > 1 and not pic.focus else "")
-        below = " ⚠️" if view.fail_under is not None and rv.score < view.fail_under else ""
+        below = " ⚠️" if view.below(rv) else ""
         out.append(f"| {esc(rv.checklist.title)}{mark}{below} | {rv.score:g} | `{bar(rv.score)}` | "
                    f"{counts['met']} | {counts['partial']} | {counts['gap']} |")
     out.append("")
-    if view.fail_under is not None:
+    if view.fail_under is not None and any(view.below(rv) for rv in pic.verdicts):
         out += [f"⚠️ marks a role below the threshold of {view.fail_under:g}.", ""]
     repos = pic.repos
     if repos:

@@ -69,7 +69,7 @@ def to_json_report(results: list[RepoResult], verdicts: list[RoleVerdict], view:
     )
 
     pic = picture(results, verdicts, view)
-    extra: dict[str, Any] = {"roles": roles_dict(verdicts), "portfolio": portfolio_dict(results, verdicts),
+    extra: dict[str, Any] = {"roles": roles_dict(verdicts), "portfolio": portfolio_dict(results, verdicts, view.layout),
                              "target_role": pic.focus, "build_next": actions_list(pic.actions)}
     if view.failures:
         extra["failures"] = failures_list(view.failures)

@@ -94,15 +94,19 @@ def roles_dict(verdicts: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def portfolio_dict(repos: list[RepoResult], verdicts: list[Any]) -> dict[str, Any]:
+def portfolio_dict(repos: list[RepoResult], verdicts: list[Any],
+                   layout: dict[str, Any] | None = None) -> dict[str, Any]:
     from portfolio_check.judge.verdict import closest_role
 
-    return {
+    out: dict[str, Any] = {
         "closest_role": closest_role(verdicts),
         "artifacts": {a: next((r.name for r in repos if r.artifact == a), None)
                       for a in ("ai_application", "model_project", "tech_memo")},
         "notebook_only": [r.name for r in repos if r.notebook_only],
     }
+    if layout:
+        out["layout"] = dict(layout)
+    return out
 
 
 def actions_list(actions: Any) -> list[dict[str, Any]]:

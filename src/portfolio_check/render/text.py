@@ -9,7 +9,7 @@ from portfolio_check import __version__
 from portfolio_check.judge.verdict import RoleVerdict
 from portfolio_check.model import Location, RepoResult
 from portfolio_check.render.sanitize import terminal as t
-from portfolio_check.render.view import Picture, View, bar, kinds_split, location_label, picture
+from portfolio_check.render.view import Picture, View, bar, kinds_split, layout_line, location_label, picture
 
 _MARK = {"strong": "●", "weak": "◐", "missing": "○"}
 _COLOUR = {"strong": "green", "weak": "yellow", "missing": "red"}
@@ -65,7 +65,7 @@ def render_roles(pic: Picture, view: View) -> list[str]:
         counts = {s: sum(1 for i in v.items if i.status == s) for s in ("met", "partial", "gap", "waived")}
         tag = "  <- target" if v.checklist.id == pic.focus else (
             "  <- closest" if v.checklist.id == pic.closest and len(pic.verdicts) > 1 and not pic.focus else "")
-        if view.fail_under is not None and v.score < view.fail_under:
+        if view.below(v):
             tag += f"  below {view.fail_under:g}"
         status = "strong" if v.score >= 75 else ("weak" if v.score >= 40 else "missing")
         lines.append(f"  {t(v.checklist.id):<{width}}  {_style(f'{v.score:5.1f}', status, view.colour)} "
@@ -104,7 +104,8 @@ def render(repos: list[RepoResult], verdicts: list[RoleVerdict], titles: dict[st
     total = len(repos) + len(view.failures)
     head = f"portfolio-check {__version__}: {len(repos)} of {total} repositories scanned" if view.failures else \
         f"portfolio-check {__version__}: {len(repos)} repositor{'y' if len(repos) == 1 else 'ies'} scanned"
-    parts = [head + " (read, never run)"]
+    layout = layout_line(view)
+    parts = [head + " (read, never run)" + (f"\n{t(layout)}" if layout else "")]
     roles = render_roles(pic, view)
     if roles:
         parts.append("\n".join(roles))

@@ -29,11 +29,18 @@ class View:
     target: str | None = None  # the role build-next works toward (None: every role not yet complete)
     all_roles: bool = True  # no --role: every bundled role was judged
     fail_under: float | None = None
+    gated: tuple[str, ...] = ()  # the roles --fail-under gates (selected with --role, --target or the config)
     colour: bool = False
     out_dir: str | None = None  # the folder the report is written to (links are relative to it); None: here
     failures: tuple[Any, ...] = ()  # targets that could not be scanned (each has .source and .reason)
     limit: int = 10  # build-next actions listed in full
+    layout: dict[str, Any] | None = None  # a portfolio repository's projects: {"source", "file", "projects"}
     relative_links: bool = True  # False where a report has no folder (the job summary): host permalinks only
+
+
+    def below(self, rv: RoleVerdict) -> bool:
+        """This role is gated and scores under the threshold."""
+        return self.fail_under is not None and rv.checklist.id in self.gated and rv.score < self.fail_under
 
 
 @dataclass(frozen=True)
@@ -112,3 +119,14 @@ def kinds_split(verdicts: list[RoleVerdict] | tuple[RoleVerdict, ...], all_kinds
         return list(all_kinds), []
     needed = {k for rv in verdicts for v in rv.items for k in v.item.evidence}
     return [k for k in all_kinds if k in needed], [k for k in all_kinds if k not in needed]
+
+
+def layout_line(view: View) -> str | None:
+    """What the report says about a portfolio repository's layout, or None."""
+    if not view.layout:
+        return None
+    names = ", ".join(view.layout["projects"])
+    if view.layout["source"] == "config":
+        return f"Portfolio repository: the projects listed in {view.layout['file']} ({names})."
+    return (f"Portfolio repository: {len(view.layout['projects'])} project folders detected ({names}); list them as "
+            "`projects` in [tool.portfolio-check] to choose.")
