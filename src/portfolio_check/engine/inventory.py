@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from portfolio_check.engine import gitignore
@@ -79,7 +81,14 @@ def _is_virtualenv(path: Path) -> bool:
 
 def _excluded_by_glob(rel: str, globs: Iterable[str]) -> bool:
     name = rel.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatchcase(name, g) or fnmatch.fnmatchcase(rel, g) for g in globs)
+    rx = _glob_union(tuple(globs))
+    return rx.match(name) is not None or rx.match(rel) is not None
+
+
+@lru_cache(maxsize=64)
+def _glob_union(globs: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for "matches any of these globs" (fnmatchcase semantics): compiled once, not a loop per file."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs) or r"(?!)")
 
 
 def git_file_list(root: Path, skipped: Skipped | None = None) -> list[str] | None:
@@ -201,6 +210,8 @@ def list_files(
     venv_cache: dict[str, bool] = {}
     entries: list[FileEntry] = []
     root_str = str(root) + os.sep
+    vendored = _glob_union(VENDORED_PATH_GLOBS)
+    real_dirs: dict[str, str] = {"": str(root)}  # folder -> its real path, resolved once per folder
     for rel in candidates:
         try:
             rel.encode("utf-8")
@@ -214,7 +225,7 @@ def list_files(
         if is_git and _under_virtualenv(root, parts, venv_cache):
             skipped.add("excluded folder", rel)
             continue
-        if any(fnmatch.fnmatchcase(rel, g) for g in VENDORED_PATH_GLOBS):
+        if vendored.match(rel) is not None:
             skipped.add("excluded folder", rel)
             continue
         if _excluded_by_glob(rel, EXCLUDED_FILE_GLOBS) or (extra and _excluded_by_glob(rel, extra)):
@@ -226,7 +237,14 @@ def list_files(
         except OSError:
             continue  # listed by git but deleted from the work tree
         # the file, or any folder above it, may be a link: only what really lies under the root is read
-        real = os.path.realpath(full)
+        if stat.S_ISLNK(st.st_mode):
+            real = os.path.realpath(full)
+        else:
+            folder, _, name = rel.rpartition("/")
+            above = real_dirs.get(folder)
+            if above is None:
+                above = real_dirs[folder] = os.path.realpath(root / folder)
+            real = f"{above}{os.sep}{name}"
         if not real.startswith(root_str):
             skipped.add("symlink leaving the repository", rel)
             continue

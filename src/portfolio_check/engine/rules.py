@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from portfolio_check import tomlread
+from portfolio_check.engine import hyper
 from portfolio_check.engine.budget import check as check_budget
 
 if TYPE_CHECKING:
@@ -91,6 +92,10 @@ class _Entry:
     not_near: re.Pattern[str] | None
     window: int
 
+    @property
+    def ascii(self) -> bool:  # a pattern that spells only ASCII: its anchors can be found in a stand-in text
+        return self.source.isascii()
+
 
 class RoleMatcher:
     """The patterns of one file role. ``find`` returns the first accepted match of each tag in a file's views.
@@ -112,23 +117,39 @@ class RoleMatcher:
                 self.entries.append(_Entry(pat.tag, pat.reason, _scoped(rx, pat.ignore_case), multi, pat.view, near,
                                            not_near, pat.window))
         self.prefilter = Prefilter(e.source for e in self.entries)
+        self.spelled = [i for i, e in enumerate(self.entries) if not e.ascii]
 
     def find(self, views: Views, skip: set[str] | frozenset[str] = frozenset()) -> list[Match]:
         """The first accepted match of every tag found, in rule order."""
         raw = views.raw
         if not self.entries or not raw:
             return []
-        aligned = raw.isascii()  # lower() keeps offsets only for ASCII text
-        cands = self.prefilter.candidates(raw.lower(), ANCHOR_CAP)
+        plain = raw.isascii()
+        lowered = _lowered(raw)  # lower() keeps offsets only for ASCII text (or its ASCII stand-in)
+        aligned = lowered is not None
+        cands = self.prefilter.candidates(lowered if lowered is not None else raw.lower(), ANCHOR_CAP)
+        if not plain and aligned:  # a pattern spelling a non-ASCII character has no anchors in the stand-in
+            for i in self.spelled:
+                cands[i] = []
         found: dict[str, Match] = {}
+        gate = hyper.ACTIVE
+        possible: dict[str, frozenset[int] | None] = {}  # view -> regexes the native gate lets through
         for i in sorted(cands):
             check_budget()
             entry = self.entries[i]
             if entry.tag in found or entry.tag in skip:
                 continue
             text = views.get(entry.view)
+            if gate is not None:
+                if entry.view not in possible:
+                    possible[entry.view] = gate.scan(text)
+                allowed = possible[entry.view]
+                if allowed is not None and gate.index.get(entry.source, -1) not in allowed:
+                    continue  # this regex cannot match this text
             regex = _compiled(entry.source)
-            for m in _matches(regex, text, cands[i] if aligned and not entry.multi else None):
+            # a non-ASCII text is searched whole, as it always was: its stand-in only narrows which patterns run
+            anchored = plain and not entry.multi
+            for m in _matches(regex, text, cands[i] if anchored else None):
                 if _in_context(entry, text, m.start()):
                     g = m.group()  # a match may begin with the blank lines before it (^\s* in a rule)
                     found[entry.tag] = Match(entry.tag, m.start() + len(g) - len(g.lstrip()), entry.reason)
@@ -141,6 +162,15 @@ _WEB_EXT = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts", ".vue"
 #: matches of one pattern examined in one file before it is judged absent (a bound on work, not on correctness
 #: of the common case: real files have few matches of any one pattern)
 MAX_TRIES = 50
+
+
+def _lowered(text: str) -> str | None:
+    """The lower-cased text the anchors are found in, offset for offset; None when no such text exists (non-ASCII
+    text the stand-in cannot represent)."""
+    if text.isascii():
+        return text.lower()
+    stood = hyper.stand_in(text)
+    return None if stood is None else stood.lower()
 
 
 @lru_cache(maxsize=1024)
@@ -247,9 +277,18 @@ class TermCounter:
     def offsets(self, text: str) -> dict[str, list[int]]:
         """Kind -> start offsets of its terms, in order."""
         out: dict[str, list[int]] = {k: [] for k in self.kinds}
-        aligned = text.isascii()
-        cands = self.prefilter.candidates(text.lower(), cap=1 << 30) if aligned else {}
+        lowered = _lowered(text)
+        aligned = lowered is not None
+        cands = self.prefilter.candidates(lowered, cap=1 << 30) if lowered is not None else {}
+        if lowered is not None and not text.isascii():  # a pattern spelling non-ASCII: no anchors in the stand-in
+            for i, src in enumerate(self.sources):
+                if not src.isascii():
+                    cands[i] = []
+        gate = hyper.ACTIVE
+        allowed = gate.scan(text) if gate is not None else None
         for i, kind in enumerate(self.kinds):
+            if allowed is not None and gate is not None and gate.index.get(self.sources[i], -1) not in allowed:
+                continue  # none of this kind's terms can occur in the text
             regex = _compiled(self.sources[i])
             if not aligned or i not in cands or not cands[i]:
                 if not aligned or (i in cands and not cands[i]):  # no anchors: the whole text
@@ -336,6 +375,10 @@ class Rules:
             self._general[role] = RoleMatcher([p for p in pats if not p.paths])
             self._pathed[role] = [p for p in pats if p.paths]
         self._pathed_cache: dict[tuple[str, tuple[int, ...], bool], RoleMatcher] = {}
+        # "does any of them apply?" as one regex each: most paths need no closer look
+        self._any_path_signal = _glob_regex(tuple(g for sig in self.path_signals for g in sig.globs))
+        self._any_pathed = {role: _glob_regex(tuple(g for p in pats for g in p.paths))
+                            for role, pats in self._pathed.items()}
         self._test_globs = [re.compile(fnmatch.translate(g)) for g in self.test_globs]
 
     def regex_sources(self) -> list[str]:
@@ -354,8 +397,10 @@ class Rules:
         TypeScript the same words name UI components and API fields (a ``PerformanceMetrics.tsx`` panel is not
         error analysis)."""
         name = rel.rsplit("/", 1)[-1]
-        extra = tuple(i for i, p in enumerate(self._pathed[role]) if _glob_regex(p.paths).match(rel)
-                      or _glob_regex(p.paths).match(name))
+        pathed = self._pathed[role]
+        anyone = self._any_pathed[role]
+        extra = () if anyone.match(rel) is None and anyone.match(name) is None else tuple(
+            i for i, p in enumerate(pathed) if _glob_regex(p.paths).match(rel) or _glob_regex(p.paths).match(name))
         web = rel.lower().endswith(_WEB_EXT)
         if not extra and not web:
             return self._general[role]
@@ -370,6 +415,9 @@ class Rules:
 
     def path_tags(self, rel: str) -> list[PathSignal]:
         name = rel.rsplit("/", 1)[-1]
+        anyone = self._any_path_signal
+        if anyone.match(rel) is None and anyone.match(name) is None:  # most paths: one regex, not one per signal
+            return []
         return [sig for sig in self.path_signals
                 if _glob_regex(sig.globs).match(rel) or _glob_regex(sig.globs).match(name)]
 

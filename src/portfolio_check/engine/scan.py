@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from portfolio_check.engine.detect import artifact_role, detect, notebook_only
 from portfolio_check.engine.facts import RepoFacts, local_module_names
@@ -17,6 +18,9 @@ from portfolio_check.engine.inventory import Skipped, list_files
 from portfolio_check.engine.readers import FileFacts, Reader, file_kind
 from portfolio_check.engine.rules import Rules, bundled_rules
 from portfolio_check.model import Finding, Location, RepoResult
+
+if TYPE_CHECKING:
+    from portfolio_check.engine import hyper
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
@@ -127,8 +131,14 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
         kind = None if entry.too_large else file_kind(entry.rel)
         if kind is not None:
             work.append((entry.rel, kind))
-    for ff in read_files(root, work, rules, opts.read_workers):
-        facts.add_file(ff)
+    from portfolio_check.engine import hyper
+
+    hyper.activate(gate_for(rules, len(work)))  # before the reading processes fork: they inherit it
+    try:
+        for ff in read_files(root, work, rules, opts.read_workers):
+            facts.add_file(ff)
+    finally:
+        hyper.activate(None)
     facts.finish()
     findings = detect(facts, rules)
     if facts.notebook_cells:
@@ -178,6 +188,24 @@ def with_cells(findings: tuple[Finding, ...], cells: dict[str, list[tuple[int, i
         return loc if found is None else replace(loc, cell=found[0], cell_line=found[1])
 
     return tuple(replace(f, locations=tuple(located(loc) for loc in f.locations)) for f in findings)
+
+
+#: from this many files to read, the native regex gate pays for loading (or, once, compiling) its database
+GATE_MIN_FILES = 400
+_GATES: dict[int, object] = {}
+
+
+def gate_for(rules: Rules, files: int) -> hyper.Gate | None:
+    """The native gate for a scan of ``files`` files: ``PORTFOLIO_CHECK_GATE`` = on, off or auto (the default: on
+    for big repositories). Results are the same either way; only the time differs."""
+    from portfolio_check.engine import hyper
+
+    mode = os.environ.get("PORTFOLIO_CHECK_GATE", "auto").strip().lower()
+    if mode == "off" or (mode != "on" and files < GATE_MIN_FILES):
+        return None
+    if id(rules) not in _GATES:
+        _GATES[id(rules)] = hyper.build_gate(rules.regex_sources())
+    return _GATES[id(rules)]  # type: ignore[return-value]
 
 
 def unique_names(results: list[RepoResult]) -> list[RepoResult]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import deque
+from collections.abc import Iterator
 
 from portfolio_check.engine.readers.base import FileFacts, LineCounter, LineOf, scan_views, snippet
 from portfolio_check.engine.readers.views import python_views
@@ -66,7 +68,7 @@ def imports(ff: FileFacts, source: str, role: str, code_view: str, line_of: Line
 def tree_imports(ff: FileFacts, tree: ast.AST, source: str, role: str, line_of: LineOf | None = None) -> None:
     """Record the imports of a file that parsed whole (nested ones included)."""
     lines: list[str] | None = None
-    for node in ast.walk(tree) if _has_nested_imports(source) else getattr(tree, "body", []):
+    for node in _statements(tree) if _has_nested_imports(source) else getattr(tree, "body", []):
         if not isinstance(node, (ast.Import, ast.ImportFrom)):
             continue
         if lines is None:
@@ -81,6 +83,19 @@ def tree_imports(ff: FileFacts, tree: ast.AST, source: str, role: str, line_of: 
             ff.imports.append((node.module, at, role, text))
             for alias in node.names:
                 ff.imports.append((f"{node.module}.{alias.name}", at, role, text))
+
+
+_BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case) if hasattr(ast, "match_case") else (ast.stmt, ast.excepthandler)
+
+
+def _statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every statement, in ``ast.walk``'s breadth-first order, without descending into expressions (no statement
+    lives in one): imports come out in the same order as from ``ast.walk``, at a fraction of the cost."""
+    todo = deque([tree])
+    while todo:
+        node = todo.popleft()
+        todo.extend(c for c in ast.iter_child_nodes(node) if isinstance(c, _BLOCKS))
+        yield node
 
 
 _NESTED_IMPORT = re.compile(r"^[ \t]+(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]", re.MULTILINE)
