@@ -44,7 +44,7 @@ def export(source: Path, dest: Path) -> int:
     proc = subprocess.run(["git", *where, "cat-file", "--batch"], input="".join(f"{e[1]}\n" for e in entries).encode(),
                           capture_output=True, check=True)
     out, pos, missing = proc.stdout, 0, 0
-    for mode, sha, path in entries:
+    for mode, _sha, path in entries:
         end = out.index(b"\n", pos)
         header = out[pos:end].split()
         pos = end + 1

@@ -122,6 +122,10 @@ def cache_dir() -> Path:
     return Path(base) / "portfolio-check"
 
 
+#: the id callers use for a regex the gate does not know: always let through
+UNKNOWN = -1
+
+
 class Gate:
     """Which of ``sources`` may match a text: one Hyperscan pass, each regex reported at most once."""
 
@@ -151,6 +155,7 @@ class Gate:
             self._db.scan(data, match_event_handler=self._on_match)
         except Exception:  # any failure of the native scan: no gating, never a missed match
             return None
+        self._found.add(UNKNOWN)  # a regex the gate was not built with is never ruled out
         return frozenset(self._found) if plain else frozenset(self._found | self.spelled)
 
 

@@ -118,12 +118,36 @@ class RoleMatcher:
                                            not_near, pat.window))
         self.prefilter = Prefilter(e.source for e in self.entries)
         self.spelled = [i for i, e in enumerate(self.entries) if not e.ascii]
+        self.views_used = sorted({e.view for e in self.entries})
+        self._ids: dict[str, frozenset[int]] = {}
+        self._ids_for: hyper.Gate | None = None
+
+    def _gate_ids(self, gate: hyper.Gate) -> dict[str, frozenset[int]]:
+        """Per view, the gate's ids of this role's patterns (computed once per gate)."""
+        if self._ids_for is not gate:
+            known = gate.index
+            self._ids = {view: frozenset(known.get(e.source, hyper.UNKNOWN) for e in self.entries if e.view == view)
+                         for view in self.views_used}
+            self._ids_for = gate
+        return self._ids
 
     def find(self, views: Views, skip: set[str] | frozenset[str] = frozenset()) -> list[Match]:
         """The first accepted match of every tag found, in rule order."""
         raw = views.raw
         if not self.entries or not raw:
             return []
+        gate = hyper.ACTIVE
+        possible: dict[str, frozenset[int] | None] = {}  # view -> regexes the native gate lets through
+        if gate is not None:
+            seen: dict[int, frozenset[int] | None] = {}
+            for view in self.views_used:
+                text = views.get(view)
+                if id(text) not in seen:
+                    seen[id(text)] = gate.scan(text)
+                possible[view] = seen[id(text)]
+            ids = self._gate_ids(gate)
+            if not any(allowed is None or not ids[view].isdisjoint(allowed) for view, allowed in possible.items()):
+                return []  # no pattern of this role can match this file: no further look at it
         plain = raw.isascii()
         lowered = _lowered(raw)  # lower() keeps offsets only for ASCII text (or its ASCII stand-in)
         aligned = lowered is not None
@@ -132,8 +156,6 @@ class RoleMatcher:
             for i in self.spelled:
                 cands[i] = []
         found: dict[str, Match] = {}
-        gate = hyper.ACTIVE
-        possible: dict[str, frozenset[int] | None] = {}  # view -> regexes the native gate lets through
         for i in sorted(cands):
             check_budget()
             entry = self.entries[i]
@@ -141,10 +163,8 @@ class RoleMatcher:
                 continue
             text = views.get(entry.view)
             if gate is not None:
-                if entry.view not in possible:
-                    possible[entry.view] = gate.scan(text)
                 allowed = possible[entry.view]
-                if allowed is not None and gate.index.get(entry.source, -1) not in allowed:
+                if allowed is not None and gate.index.get(entry.source, hyper.UNKNOWN) not in allowed:
                     continue  # this regex cannot match this text
             regex = _compiled(entry.source)
             # a non-ASCII text is searched whole, as it always was: its stand-in only narrows which patterns run
@@ -287,7 +307,8 @@ class TermCounter:
         gate = hyper.ACTIVE
         allowed = gate.scan(text) if gate is not None else None
         for i, kind in enumerate(self.kinds):
-            if allowed is not None and gate is not None and gate.index.get(self.sources[i], -1) not in allowed:
+            known = gate.index if gate is not None else {}
+            if allowed is not None and known.get(self.sources[i], hyper.UNKNOWN) not in allowed:
                 continue  # none of this kind's terms can occur in the text
             regex = _compiled(self.sources[i])
             if not aligned or i not in cands or not cands[i]:

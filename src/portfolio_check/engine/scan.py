@@ -127,7 +127,6 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
     facts = RepoFacts(rules, modules, tops)
     work: list[tuple[str, str]] = []
     for entry in entries:
-        facts.add_path(entry.rel, entry.size)
         kind = None if entry.too_large else file_kind(entry.rel)
         if kind is not None:
             work.append((entry.rel, kind))
@@ -135,7 +134,13 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
 
     hyper.activate(gate_for(rules, len(work)))  # before the reading processes fork: they inherit it
     try:
-        for ff in read_files(root, work, rules, opts.read_workers):
+        results = read_files(root, work, rules, opts.read_workers)
+        first = next(results, None)  # the reading processes are at work now: judge the paths meanwhile
+        for entry in entries:  # (every path before any file's content, as always: the same facts in the same order)
+            facts.add_path(entry.rel, entry.size)
+        if first is not None:
+            facts.add_file(first)
+        for ff in results:
             facts.add_file(ff)
     finally:
         hyper.activate(None)
