@@ -37,6 +37,17 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class StackItem:
+    """A technology of the repository's stack: ``used`` (imported or configured, at ``location``) or ``listed`` (a
+    dependency nothing imports)."""
+
+    name: str
+    group: str
+    status: str  # used | listed
+    location: Location
+
+
+@dataclass(frozen=True)
 class RepoResult:
     """Everything the scan concluded about one repository."""
 
@@ -50,6 +61,7 @@ class RepoResult:
     stats: dict[str, int] = field(default_factory=dict)
     #: the repository's page on its host (https://github.com/owner/name), for links at ``commit``; None: unknown
     web: str | None = None
+    stack: tuple[StackItem, ...] = ()
 
     def finding(self, evidence_id: str) -> Finding:
         for f in self.evidence:

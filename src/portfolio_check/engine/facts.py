@@ -14,6 +14,7 @@ from portfolio_check.engine.readers.base import JS_EXT, FileFacts, file_kind, sn
 from portfolio_check.engine.readers.views import Views
 from portfolio_check.engine.rules import Library, Rules
 from portfolio_check.engine.structure import threads
+from portfolio_check.engine.structure.stack import StackFacts
 
 MAX_HITS_PER_TAG = 40
 ROLE_ORDER = {"code": 0, "executed": 1, "notebook": 1, "config": 2, "ci": 3, "test": 4, "doc": 5, "output": 6,
@@ -41,6 +42,7 @@ class RepoFacts:
     local_modules: frozenset[str] = frozenset()
     top_dirs: frozenset[str] = frozenset()
     hits: dict[str, list[Hit]] = field(default_factory=dict)
+    stack: StackFacts = field(default_factory=StackFacts)  # technologies used or listed (engine/structure/stack.py)
     used_library_tags: set[str] = field(default_factory=set)
     deps: list[tuple[str, str, int | None, str]] = field(default_factory=list)  # (name, path, line, ecosystem)
     warnings: list[str] = field(default_factory=list)
@@ -66,6 +68,7 @@ class RepoFacts:
         self.files_seen += 1
         if size == 0:  # an empty file shows nothing, whatever its name
             return
+        self.stack.add_path(rel)
         if file_kind(rel) in (None, "doc") and self.rules.provenance.by_path(rel) is not None:
             return
         exp = self.rules.is_experimental(rel)
@@ -96,11 +99,13 @@ class RepoFacts:
                     self.in_functions.append((tag, hit, func[0], func[3] == "parked"))
         is_js = "." + ff.rel.rsplit(".", 1)[-1].lower() in JS_EXT
         for module, line, role, text in ff.imports:
+            self.stack.add_import(module, ff.rel, line, text)
             for lib in self._libraries(module, is_js):
                 self.used_library_tags.add(lib.tag)
                 if role in lib.roles:
                     self.add_hit(lib.tag, Hit(ff.rel, line, role, exp, text, lib.reason))
         for name, line, eco in ff.deps:
+            self.stack.add_dependency(name, ff.rel, line)
             self.deps.append((name, ff.rel, line, eco))
         self.commands.extend((ff.rel, name, cmd, line) for name, cmd, line in ff.commands)
         self.data_dirs |= ff.data_dirs

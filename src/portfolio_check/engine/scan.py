@@ -178,7 +178,7 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
     return RepoResult(
         path=str(path), name=root.name, commit=head_commit(root, is_git), web=web_base(root, is_git),
         artifact=artifact_role(findings, facts), notebook_only=notebook_only(facts),
-        evidence=findings, warnings=tuple(warnings), stats=stats,
+        evidence=findings, warnings=tuple(warnings), stats=stats, stack=facts.stack.items(),
     )
 
 

@@ -238,6 +238,11 @@ def _repo(repo: RepoResult, titles: dict[str, str], order: tuple[list[str], list
            f"{len(repo.evidence)} kinds of evidence shown</summary>"]
     meta = [f"<code>{h(repo.path)}</code>", *([f"commit <code>{h(repo.commit[:12])}</code>"] if repo.commit else [])]
     out.append("<p>" + " · ".join(meta) + "</p>")
+    if repo.stack:
+        used = [f"{h(s.name)} ({_link(repo, s.location, view)})" for s in repo.stack if s.status == "used"]
+        listed = [h(s.name) for s in repo.stack if s.status == "listed"]
+        out.append("<p>Stack: " + (", ".join(used) or "none imported or configured")
+                   + (f". Listed but never imported: {', '.join(listed)}." if listed else ".") + "</p>")
     if repo.notebook_only:
         out.append('<p class="warn">Notebook-only: the ML code of this repository lives only in notebooks. Hiring '
                    "guides say not to present only a notebook: move data preparation, training and evaluation into "

@@ -235,6 +235,8 @@ def _repo_section(repo: RepoResult, titles: dict[str, str], order: tuple[list[st
     if repo.commit:
         meta.insert(1, f"commit {code(repo.commit[:12])}")
     out += [" · ".join(meta), ""]
+    if repo.stack:
+        out += [_stack_line(repo, view), ""]
     if repo.notebook_only:
         out += ["> [!WARNING]", "> Notebook-only: the ML code of this repository lives only in notebooks. "
                 "Hiring guides say not to present only a notebook: move data preparation, training and "
@@ -255,6 +257,19 @@ def _repo_section(repo: RepoResult, titles: dict[str, str], order: tuple[list[st
         out += [f"- {esc(w)}" for w in repo.warnings]
     out += ["", "</details>", ""]
     return out
+
+
+def _stack_line(repo: RepoResult, view: View) -> str:
+    from portfolio_check.engine.structure.stack import catalog
+
+    groups: dict[str, list[str]] = {}
+    for s in repo.stack:
+        if s.status == "used":
+            groups.setdefault(s.group, []).append(f"{esc(s.name)} ({link(repo, s.location, view)})")
+    parts = [f"**{esc(catalog().group(g).title)}**: {', '.join(items)}" for g, items in groups.items()]
+    listed = [esc(s.name) for s in repo.stack if s.status == "listed"]
+    line = "Stack: " + ("; ".join(parts) if parts else "nothing from the catalog is imported or configured")
+    return line + (f". Listed but never imported: {', '.join(listed)}." if listed else ".")
 
 
 def render_index(reports: list[Any], failures: list[Any]) -> str:

@@ -37,6 +37,8 @@ def repo_dict(repo: RepoResult) -> dict[str, Any]:
             }
             for f in repo.evidence
         ],
+        "stack": [{"name": t.name, "group": t.group, "status": t.status, **location_dict(t.location)}
+                  for t in repo.stack],
         "warnings": list(repo.warnings),
         "stats": dict(sorted(repo.stats.items())),
     }

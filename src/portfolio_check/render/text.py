@@ -40,6 +40,11 @@ def render_repo(repo: RepoResult, order: tuple[list[str], list[str]], colour: bo
     lines = [_style(head, "", colour, bold=True),
              f"  artifact: {repo.artifact.replace('_', ' ')}   commit: {t((repo.commit or '-')[:12])}"
              + ("   notebook-only" if repo.notebook_only else "")]
+    used = [s.name for s in repo.stack if s.status == "used"]
+    listed = [s.name for s in repo.stack if s.status == "listed"]
+    if used or listed:
+        lines.append("  stack: " + (t(", ".join(used)) if used else "-")
+                     + (f"   (listed, never imported: {t(', '.join(listed))})" if listed else ""))
     needed, others = order
     width = max((len(k) for k in needed), default=0)
     by_id = {f.id: f for f in repo.evidence}
