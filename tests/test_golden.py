@@ -1,7 +1,7 @@
 """Golden-file tests of the reports for the bundled examples: markdown, HTML and text, and a batch's index.
 
 The scans run from the repository root (so the report's paths and links are relative, as a user would run
-``portfolio-check scan examples/* --format markdown``). Two things change with every commit or release and are
+``portfolio-check scan examples/portfolio/* --format markdown``). Two things change with every commit or release and are
 normalised before comparing: the 12-character commit shas (``commit `0123456789ab` ``) and the tool version in the
 first paragraph.
 
@@ -25,7 +25,7 @@ from portfolio_check import __version__
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
-EXAMPLES = sorted(p.name for p in (REPO_ROOT / "examples").iterdir() if p.is_dir())
+EXAMPLES = sorted(p.name for p in (REPO_ROOT / "examples" / "portfolio").iterdir() if p.is_dir())
 REGEN = os.environ.get("PORTFOLIO_CHECK_REGEN") == "1"
 
 pytestmark = pytest.mark.skipif(not (REPO_ROOT / ".git").exists(),
@@ -42,8 +42,8 @@ def normalise(report: str) -> str:
 
 @cache
 def scan_markdown(*extra: str, fmt: str = "markdown") -> str:
-    """Run the CLI in a real process from the repository root, as `portfolio-check scan examples/* ...`."""
-    cmd = [sys.executable, "-m", "portfolio_check", "scan", *(f"examples/{e}" for e in EXAMPLES),
+    """Run the CLI in a real process from the repository root, as `portfolio-check scan examples/portfolio/* ...`."""
+    cmd = [sys.executable, "-m", "portfolio_check", "scan", *(f"examples/portfolio/{e}" for e in EXAMPLES),
            "--format", fmt, *extra]
     proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()
@@ -96,8 +96,8 @@ def test_examples_text_matches_golden():
 
 def test_examples_batch_index_matches_golden(tmp_path):
     out = tmp_path / "cohort"
-    cmd = [sys.executable, "-m", "portfolio_check", "scan", *(f"examples/{e}" for e in EXAMPLES), "--output-dir",
-           str(out)]
+    cmd = [sys.executable, "-m", "portfolio_check", "scan", *(f"examples/portfolio/{e}" for e in EXAMPLES),
+           "--output-dir", str(out)]
     proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()
     for name in ("index.md", "index.html", "index.csv"):
@@ -111,7 +111,7 @@ def test_golden_files_hold_what_a_reader_needs():
         assert f"\n{heading}\n" in f"\n{full}"
     for example in EXAMPLES:
         assert f"<summary>{example} — " in full
-        assert f"`examples/{example}` · commit `<sha>`" in full
+        assert f"`examples/portfolio/{example}` · commit `<sha>`" in full
         assert f"| {example} " in full.split("## Build next", 1)[0] or f" {example} |" in full  # in the matrix
     assert full.count("| Role | Score | | Met | Partial | Gaps |") == 1
     one = (GOLDEN / "examples-ml-engineer.md").read_text(encoding="utf-8")

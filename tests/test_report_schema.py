@@ -18,7 +18,7 @@ from portfolio_check.judge.checklists import bundled_checklists
 from portfolio_check.judge.verdict import Waiver, judge
 from portfolio_check.render.report import portfolio_dict, report_dict, roles_dict, to_json
 
-EXAMPLES = sorted(p for p in (REPO_ROOT / "examples").iterdir() if p.is_dir())
+EXAMPLES = sorted(p for p in (REPO_ROOT / "examples" / "portfolio").iterdir() if p.is_dir())
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from portfolio_check.engine.rules import bundled_rules
 from portfolio_check.engine.scan import scan_repo
 from portfolio_check.model import STATUS_RANK
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "portfolio"
 
 
 def test_monorepo_of_all_fixtures_plain_and_git(make_repo):
