@@ -543,6 +543,68 @@ def _emit(text: str, output: str | None, roots: list[str], colour: bool = False)
 
 
 @main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--role", "roles", multiple=True, type=click.Choice(["ai-engineer", "ml-engineer"]), metavar="ROLE",
+              help="The interview loop: ai-engineer or ml-engineer (repeatable; default: the loop a --job posting "
+                   "looks like, else both).")
+@click.option("--job", "job_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="A job posting (plain text or markdown, saved by you): its loop, each requirement against the "
+                   "portfolio, and what is unmapped.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "text", "json", "html"]), default="markdown",
+              show_default=True)
+@click.option("--output", "-o", default=None, metavar="FILE", help="Write the brief to FILE.")
+def brief(paths: tuple[str, ...], roles: tuple[str, ...], job_file: str | None, fmt: str, output: str | None) -> None:
+    """The interview brief: for each signal of the role's interview loop, the proof in your repositories, the
+    questions to expect, and what you cannot back yet; a review card per repository; the fit to a job posting."""
+    import os
+
+    from portfolio_check.engine.scan import InputError, ScanOptions, unique_names
+    from portfolio_check.judge.brief import build_brief
+    from portfolio_check.render import brief as render_brief
+    from portfolio_check.render.view import View
+    from portfolio_check.targets import Failure, Target, looks_remote, scan_targets
+
+    posting = None
+    if job_file:
+        from portfolio_check.judge.jobfit import PostingError, read_posting
+
+        try:
+            posting = read_posting(job_file)
+        except PostingError as exc:
+            _fail(str(exc))
+    targets = [Target(p) for p in paths] or [Target(".")]
+    try:
+        results = _run_scans(targets, ScanOptions(), os.cpu_count() or 1, scan_targets)
+    except InputError as exc:
+        _fail(str(exc))
+    failures = [r for r in results if isinstance(r, Failure)]
+    for f in failures:
+        _line(f"portfolio-check: error: {f.reason}", err=True)
+    repos = unique_names([r for r in results if not isinstance(r, Failure)])
+    if not repos:
+        sys.exit(EXIT_INPUT)
+    fit = None
+    if posting is not None and job_file is not None:
+        from portfolio_check.judge.jobfit import fit as job_fit
+
+        fit = job_fit(job_file, posting, repos)
+    chosen = tuple(dict.fromkeys(roles)) or (fit.roles if fit is not None else ("ai-engineer", "ml-engineer"))
+    the_brief = build_brief(repos, chosen, fit)
+    view = View(out_dir=str(Path(output).absolute().parent) if output else None)
+    if fmt == "json":
+        text = render_brief.to_json(the_brief, repos)
+    elif fmt == "text":
+        text = render_brief.text(the_brief, repos)
+    elif fmt == "html":
+        text = render_brief.html(the_brief, repos, view)
+    else:
+        text = render_brief.markdown(the_brief, repos, view)
+    _emit(text, output, [t.source for t in targets if not looks_remote(t.source)])
+    if failures:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
 def evidence() -> None:
     """Print the evidence catalog: each kind, what strong and weak look like, and why it matters."""
     from portfolio_check.engine.rules import bundled_rules
