@@ -88,13 +88,23 @@ def tree_imports(ff: FileFacts, tree: ast.AST, source: str, role: str, line_of: 
 _BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case) if hasattr(ast, "match_case") else (ast.stmt, ast.excepthandler)
 
 
+#: the fields that hold statements (or except handlers, match cases); no statement lives anywhere else
+_BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
 def _statements(tree: ast.AST) -> Iterator[ast.AST]:
-    """Every statement, in ``ast.walk``'s breadth-first order, without descending into expressions (no statement
-    lives in one): imports come out in the same order as from ``ast.walk``, at a fraction of the cost."""
+    """Every statement, in ``ast.walk``'s breadth-first order, without descending into expressions: imports come
+    out in the same order as from ``ast.walk`` (the statement fields are visited in the node's field order, as
+    ``ast.iter_child_nodes`` does), at a fraction of the cost."""
     todo = deque([tree])
+    fields = _BLOCK_FIELDS
     while todo:
         node = todo.popleft()
-        todo.extend(c for c in ast.iter_child_nodes(node) if isinstance(c, _BLOCKS))
+        for name in node._fields:
+            if name in fields:
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    todo.extend(v for v in value if isinstance(v, _BLOCKS))
         yield node
 
 
