@@ -126,3 +126,20 @@ def test_clicking_a_score_heading_sorts_the_index(cohort):
         scores[name] = next(r["score"] for r in data["roles"] if r["id"] == "ml-engineer")
     assert order["up"] == sorted(scores, key=scores.get)
     assert order["down"] == sorted(scores, key=scores.get, reverse=True)
+
+
+@needs_chromium
+def test_the_interview_brief_page_opens_with_no_error_and_no_request(tmp_path):
+    from click.testing import CliRunner
+
+    from portfolio_check.cli import main
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    out = tmp_path / "brief.html"
+    portfolio = sorted(str(p) for p in (root / "portfolio").iterdir() if p.is_dir())
+    result = CliRunner().invoke(main, ["brief", *portfolio, "--job", str(root / "postings" / "ai-engineer.md"),
+                                       "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    loaded, title = open_page(CHROMIUM, out, script="document.title")
+    assert loaded.errors == [] and loaded.requests == []
+    assert title == "Interview brief"
