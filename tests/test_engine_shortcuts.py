@@ -67,3 +67,47 @@ def test_a_glob_set_as_one_regex_agrees_with_fnmatch(rel):
     name = rel.rsplit("/", 1)[-1]
     plain = any(fnmatch.fnmatchcase(name, g) or fnmatch.fnmatchcase(rel, g) for g in VENDORED_PATH_GLOBS)
     assert _excluded_by_glob(rel, VENDORED_PATH_GLOBS) is plain
+
+
+@pytest.mark.parametrize(("pattern", "bound"), [
+    (r"foo\s+bar", False), (r"foo[^\n]{0,40}bar", True), (r"foo.bar", True), (r"(?s:foo.bar)", False),
+    (r"(?s)foo.bar", False), (r"a[^;]b", False), (r"\bx\b(?!\s*\d)", False), (r"\bx\b(?![ \t]*\d)", True),
+    (r"a\nb", False), (r"[ \t]+x", True), (r"\W", False), (r"\S+", True), (r"\D", False), (r"(a)\1", False),
+])
+def test_line_bound_says_whether_a_match_can_see_past_a_line(pattern, bound):
+    from portfolio_check.engine.anchors import line_bound
+
+    assert line_bound(pattern) is bound
+
+
+def test_line_bound_rules_find_the_same_matches_line_by_line_as_over_the_whole_text():
+    import re
+
+    from _portfolio import AI_APP, MEMO_REPO, MODEL_PROJECT
+
+    from portfolio_check.engine.anchors import line_bound
+    from portfolio_check.engine.rules import bundled_rules
+
+    texts = [t for files in (AI_APP, MODEL_PROJECT, MEMO_REPO) for t in files.values() if isinstance(t, str)]
+    texts += [t.replace("e", "é") for t in texts]
+    bound = [s for s in bundled_rules().regex_sources() if line_bound(s)]
+    assert len(bound) > 50
+    compared = 0
+    for src in bound:
+        rx = re.compile(src, re.MULTILINE)
+        for text in texts:
+            whole = [m.span() for m in rx.finditer(text)]
+            by_line, start = [], 0
+            for line in text.split("\n"):
+                by_line += [m.span() for m in rx.finditer(text, start, start + len(line))]
+                start += len(line) + 1
+            assert by_line == whole, src
+            compared += len(whole)
+    assert compared > 30
+
+
+def test_needs_non_ascii_spots_a_positive_non_ascii_character_only():
+    from portfolio_check.engine.anchors import needs_non_ascii
+
+    assert needs_non_ascii("r²") and needs_non_ascii("[²2]x")
+    assert not needs_non_ascii(r"(?<![~≤])\d+ ms") and not needs_non_ascii("[^≤]x") and not needs_non_ascii("plain")

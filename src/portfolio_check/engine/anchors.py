@@ -158,3 +158,120 @@ class Prefilter:
                     elif len(pos) < cap and i not in self.always:
                         pos.append(start)
         return seen
+
+
+# --- what a pattern can match, read off its parse tree (used only on big scans, where parsing pays) ----------------
+
+_NEWLINE = 10
+_CATEGORIES_WITH_NEWLINE = frozenset(c for c in (getattr(_c, "CATEGORY_SPACE", None),
+                                                getattr(_c, "CATEGORY_NOT_WORD", None),
+                                                getattr(_c, "CATEGORY_NOT_DIGIT", None),
+                                                getattr(_c, "CATEGORY_LINEBREAK", None),
+                                                getattr(_c, "CATEGORY_UNI_SPACE", None),
+                                                getattr(_c, "CATEGORY_UNI_NOT_WORD", None),
+                                                getattr(_c, "CATEGORY_UNI_NOT_DIGIT", None),
+                                                getattr(_c, "CATEGORY_UNI_LINEBREAK", None)) if c is not None)
+
+
+def _class_has_newline(items: Any) -> bool:
+    for op, av in items:
+        if op is _c.LITERAL and av == _NEWLINE:
+            return True
+        if op is _c.RANGE and av[0] <= _NEWLINE <= av[1]:
+            return True
+        if op is _c.CATEGORY and av in _CATEGORIES_WITH_NEWLINE:
+            return True
+    return False
+
+
+def _may_match_newline(items: Any, dotall: bool) -> bool:
+    for op, av in items:
+        if op is _c.LITERAL:
+            if av == _NEWLINE:
+                return True
+        elif op is _c.NOT_LITERAL:
+            if av != _NEWLINE:
+                return True
+        elif op is _c.ANY:
+            if dotall:
+                return True
+        elif op is _c.IN:
+            negated = any(o is _c.NEGATE for o, _ in av)
+            has = _class_has_newline([(o, a) for o, a in av if o is not _c.NEGATE])
+            if has != negated:  # [\s...] has it; [^;] lacks it, so matches it
+                return True
+        elif op is _c.AT:
+            continue
+        elif op is _c.SUBPATTERN:
+            add = av[1] if len(av) == 4 else 0
+            if _may_match_newline(av[-1], dotall or bool(add & re.DOTALL)):
+                return True
+        elif op is _c.BRANCH:
+            if any(_may_match_newline(b, dotall) for b in av[1]):
+                return True
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            if _may_match_newline(av[2], dotall):
+                return True
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            if _may_match_newline(av[1], dotall):  # a lookahead past the line end sees the next line
+                return True
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            if _may_match_newline(av, dotall):
+                return True
+        else:  # a back-reference, a conditional, anything else: assume it may
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def line_bound(pattern: str) -> bool:
+    """True when no match of ``pattern`` (lookarounds included) can contain or look at a newline: every match
+    then lies on one line, and searching only the lines that hold its anchors finds exactly what a search of the
+    whole text finds, in the same order."""
+    try:
+        parsed = _p.parse(pattern, re.MULTILINE)
+    except re.error:
+        return False
+    dotall = bool(parsed.state.flags & re.DOTALL)
+    return not _may_match_newline(list(parsed), dotall)
+
+
+def _positive_non_ascii(items: Any) -> bool:
+    for op, av in items:
+        if op is _c.LITERAL and av > 127:
+            return True
+        if op is _c.RANGE and av[1] > 127:
+            return True
+        if op is _c.IN:
+            negated = any(o is _c.NEGATE for o, _ in av)
+            if not negated and _positive_non_ascii([(o, a) for o, a in av if o is not _c.NEGATE]):
+                return True
+        elif op is _c.SUBPATTERN:
+            if _positive_non_ascii(av[-1]):
+                return True
+        elif op is _c.BRANCH:
+            if any(_positive_non_ascii(b) for b in av[1]):
+                return True
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            if _positive_non_ascii(av[2]):
+                return True
+        elif op is _c.ASSERT:
+            if _positive_non_ascii(av[1]):
+                return True
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            if _positive_non_ascii(av):
+                return True
+        elif op not in (_c.ASSERT_NOT, _c.AT, _c.NOT_LITERAL, _c.ANY, _c.LITERAL, _c.RANGE, _c.CATEGORY):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def needs_non_ascii(pattern: str) -> bool:
+    """True when a match of ``pattern`` may need a non-ASCII character (a literal, class member or range outside
+    a negative lookaround): such a pattern cannot be judged on an ASCII stand-in of a text."""
+    try:
+        parsed = _p.parse(pattern, re.MULTILINE)
+    except re.error:
+        return True
+    return _positive_non_ascii(list(parsed))

@@ -131,8 +131,11 @@ class Gate:
 
     def __init__(self, sources: list[str], db: Any, hs: Any) -> None:
         self.index = {s: i for i, s in enumerate(sources)}
-        #: regexes that spell a non-ASCII character: never ruled out on a non-ASCII text
-        self.spelled = frozenset(i for i, s in enumerate(sources) if not s.isascii())
+        #: regexes a match of which may need a non-ASCII character: never ruled out on a non-ASCII text (a
+        #: non-ASCII character only inside a negative lookaround, as in ``(?<![≈≤])``, needs nothing)
+        from portfolio_check.engine.anchors import needs_non_ascii
+
+        self.spelled = frozenset(i for i, s in enumerate(sources) if not s.isascii() and needs_non_ascii(s))
         self._db = db
         self._hs = hs
         self._found: set[int] = set()

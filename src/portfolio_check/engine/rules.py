@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from portfolio_check import tomlread
 from portfolio_check.engine import hyper
+from portfolio_check.engine.anchors import line_bound
 from portfolio_check.engine.budget import check as check_budget
 
 if TYPE_CHECKING:
@@ -167,8 +168,11 @@ class RoleMatcher:
                 if allowed is not None and gate.index.get(entry.source, hyper.UNKNOWN) not in allowed:
                     continue  # this regex cannot match this text
             regex = _compiled(entry.source)
-            # a non-ASCII text is searched whole, as it always was: its stand-in only narrows which patterns run
-            anchored = plain and not entry.multi
+            # a non-ASCII text is searched whole, as it always was, unless (on a big scan, where reading each
+            # pattern's parse tree pays) the pattern cannot see past a line: then the lines holding its anchors in
+            # the ASCII stand-in are exactly where its matches can be
+            anchored = not entry.multi and (plain or (
+                aligned and gate is not None and entry.ascii and line_bound(entry.source)))
             for m in _matches(regex, text, cands[i] if anchored else None):
                 if _in_context(entry, text, m.start()):
                     g = m.group()  # a match may begin with the blank lines before it (^\s* in a rule)
