@@ -168,3 +168,15 @@ def test_the_brief_renders_in_every_format(tmp_path):
     out = tmp_path / "b" / "brief.html"
     assert brief(*PORTFOLIO, "--format", "html", "-o", str(out))[0] == 0
     assert "Content-Security-Policy" in out.read_text(encoding="utf-8")
+
+
+def test_scan_reports_can_include_the_brief():
+    runner = CliRunner()
+    md = runner.invoke(main, ["scan", *PORTFOLIO, "--format", "markdown", "--brief", "--target", "ml-engineer"]).stdout
+    assert "\n## Interview brief\n" in md and "\n## ML engineer interview loop" not in md
+    assert "\n### ML engineer interview loop\n" in md and "AI engineer interview loop" not in md  # the target's loop
+    assert md.index("## Repositories") < md.index("## Interview brief")
+    plain = runner.invoke(main, ["scan", *PORTFOLIO, "--format", "markdown"]).stdout
+    assert "Interview brief" not in plain
+    page = runner.invoke(main, ["scan", *PORTFOLIO, "--format", "html", "--brief"]).stdout
+    assert "<h2>Interview brief</h2>" in page and "<h3>AI engineer interview loop</h3>" in page

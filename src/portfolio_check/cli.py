@@ -132,6 +132,8 @@ def _checklists(extra: tuple[str, ...]) -> tuple[Checklist, ...]:
 @click.option("--color", "--colour", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour in the terminal report (auto: on a terminal, unless NO_COLOR is set; "
                                       "FORCE_COLOR turns it on).")
+@click.option("--brief", "with_brief", is_flag=True,
+              help="Add the interview brief (the --target role's loop, or both loops) to markdown and HTML reports.")
 @click.option("--self", "own_repo", is_flag=True,
               help="This is my own repository: apply its own checklists, waivers and max-file-size. Without it "
                    "they are shown in a notice but not applied (reviewer mode), except in GitHub Actions run on "
@@ -140,7 +142,7 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], roles: tupl
          fail_under: float | None, checklist_files: tuple[str, ...], config_file: str | None,
          compare_file: str | None, fail_on_regression: bool, max_file_size: str | None, exclude: tuple[str, ...],
          ref: str | None, manifest_file: str | None, jobs: int | None, output_dir: str | None, color: str,
-         own_repo: bool) -> None:
+         with_brief: bool, own_repo: bool) -> None:
     """Scan repositories (default: the current directory), report the evidence and the gaps per role.
 
     PATH may be a local folder or a git URL (https://, ssh://, git@host:path, file://), cloned shallow.
@@ -257,7 +259,7 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], roles: tupl
     from portfolio_check.render.view import View
 
     view = View(target=target, all_roles=not roles, fail_under=fail_under, gated=gated, failures=tuple(failures),
-                layout=layout,
+                layout=layout, brief=with_brief,
                 colour=_colour(color, output is None and fmt == "text"))
     roles = tuple(dict.fromkeys(roles))
     moved: list[str] = []

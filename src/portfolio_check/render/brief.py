@@ -181,12 +181,19 @@ def to_json(brief: Brief, repos: list[RepoResult]) -> str:
 
 def html(brief: Brief, repos: list[RepoResult], view: View | None = None) -> str:
     """The brief as one self-contained page (the markdown's content, as HTML elements)."""
-    from portfolio_check.render.html import _link, _page
+    from portfolio_check.render.html import _page
+
+    return _page("Interview brief", html_body(brief, repos, view))
+
+
+def html_body(brief: Brief, repos: list[RepoResult], view: View | None = None, top: int = 1) -> list[str]:
+    """The brief's HTML elements; ``top`` is the level of its heading (1 on its own page, 2 inside a report)."""
+    from portfolio_check.render.html import _link
     from portfolio_check.render.sanitize import html as h
 
     view = view or View()
     by_name = {r.name: r for r in repos}
-    body = ["<h1>Interview brief</h1>",
+    body = [f"<h{top}>Interview brief</h{top}>",
             f'<p class="lead">What your {len(repos)} repositories can prove in each part of the interview. Quotes '
             "are lines found in your repositories, linked to where they stand.</p>"]
     if brief.fit is not None:
@@ -226,4 +233,7 @@ def html(brief: Brief, repos: list[RepoResult], view: View | None = None) -> str
             if quotes:
                 body += [f"<p>{title}:</p><ul>"] + [
                     f"<li>{_link(by_name[q.repo], q.location, view)}</li>" for q in quotes] + ["</ul>"]
-    return _page("Interview brief", body)
+    if top > 1:  # inside a report: every heading below the brief's own one level down
+        body[1:] = [line.replace("<h3>", "<h4>").replace("</h3>", "</h4>").replace("<h2>", "<h3>")
+                    .replace("</h2>", "</h3>") for line in body[1:]]
+    return body

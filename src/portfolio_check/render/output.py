@@ -45,16 +45,36 @@ def render(results: list[RepoResult], verdicts: list[RoleVerdict], fmt: str, vie
     if fmt == "markdown":
         from portfolio_check.render.markdown import render as render_md
 
-        return render_md(results, verdicts, evidence_titles(), view, progress=progress)
+        md = render_md(results, verdicts, evidence_titles(), view, progress=progress)
+        if view.brief:
+            from portfolio_check.render.brief import markdown as brief_md
+
+            # inside the report every heading of the brief goes one level down
+            inner = brief_md(_brief_of(results, view), results, view)
+            md += "\n" + "\n".join("#" + ln if ln.startswith("#") else ln for ln in inner.split("\n"))
+        return md
     if fmt == "html":
         from portfolio_check.render.html import render as render_html
 
-        return render_html(results, verdicts, evidence_titles(), view, progress=progress)
+        page = render_html(results, verdicts, evidence_titles(), view, progress=progress)
+        if view.brief:
+            from portfolio_check.render.brief import html_body
+
+            section = "\n".join(html_body(_brief_of(results, view), results, view, top=2))
+            page = page.replace('<p class="muted">portfolio-check', section + '\n<p class="muted">portfolio-check', 1)
+        return page
     from portfolio_check.render.sanitize import terminal_report
     from portfolio_check.render.text import render as render_text
 
     text = render_text(results, verdicts, evidence_titles(), view, progress=progress)
     return terminal_report(text, colour=view.colour)  # a last guard: each untrusted field was sanitised already
+
+
+def _brief_of(results: list[RepoResult], view: View) -> Any:
+    from portfolio_check.judge.brief import ROLES_WITH_LOOPS, build_brief
+
+    roles = (view.target,) if view.target in ROLES_WITH_LOOPS else ROLES_WITH_LOOPS
+    return build_brief(results, roles)
 
 
 def to_json_report(results: list[RepoResult], verdicts: list[RoleVerdict], view: View,

@@ -35,6 +35,7 @@ class View:
     failures: tuple[Any, ...] = ()  # targets that could not be scanned (each has .source and .reason)
     limit: int = 10  # build-next actions listed in full
     layout: dict[str, Any] | None = None  # a portfolio repository's projects: {"source", "file", "projects"}
+    brief: bool = False  # add the interview brief to markdown and HTML reports
     relative_links: bool = True  # False where a report has no folder (the job summary): host permalinks only
 
 
