@@ -57,6 +57,15 @@ class Action:
     def roles(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(g.role for g in self.gains))
 
+    def per_role(self) -> list[tuple[str, str, float]]:
+        """(role id, role title, points) for each role the action lifts, items of one role added up."""
+        totals: dict[str, float] = {}
+        titles: dict[str, str] = {}
+        for g in self.gains:
+            totals[g.role] = round(totals.get(g.role, 0.0) + g.gain, 1)
+            titles[g.role] = g.role_title
+        return [(r, titles[r], p) for r, p in totals.items()]
+
 
 def counted_roles(verdicts: list[RoleVerdict], target: str | None) -> list[RoleVerdict]:
     if target:

@@ -8,7 +8,7 @@ import os
 from portfolio_check.judge.verdict import RoleVerdict, closest_role
 from portfolio_check.model import RepoResult
 from portfolio_check.render.sanitize import json_text, terminal
-from portfolio_check.render.view import View, picture
+from portfolio_check.render.view import ARTIFACT_TITLE, View, picture
 
 STEP_SUMMARY_LIMIT = 1024 * 1024 - 4096  # GitHub refuses a step summary over 1 MiB; keep a margin
 
@@ -49,11 +49,8 @@ def github_annotations(repos: list[RepoResult], verdicts: list[RoleVerdict], vie
             kinds["error"].append(f"::error title={_prop('portfolio-check ' + rv.checklist.id)}::" + _data(
                 f"{rv.checklist.title} scored {rv.score:g}, below --fail-under {view.fail_under:g}"))
     for a in pic.actions:
-        per_role: dict[str, float] = {}
-        for g in a.gains:
-            per_role[g.role] = round(per_role.get(g.role, 0.0) + g.gain, 1)
-        roles = ", ".join(f"{r} +{p:g}" for r, p in per_role.items())
-        where = a.repo or f"a new {(a.artifact or 'repository').replace('_', ' ')}"
+        roles = ", ".join(f"{r} +{p:g}" for r, _, p in a.per_role())
+        where = a.repo or f"a new {ARTIFACT_TITLE.get(a.artifact or '', 'repository')}"
         title = _prop(f"portfolio-check: {a.evidence} in {where} ({a.current} -> {a.target})")
         items = "; ".join(dict.fromkeys(g.item_title for g in a.gains))
         msg = _data(f"{items}: +{a.gain:g} points ({roles}). {a.advice}")

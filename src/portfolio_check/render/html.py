@@ -16,11 +16,17 @@ from portfolio_check.judge.checklists import cite
 from portfolio_check.judge.verdict import RoleVerdict
 from portfolio_check.model import Location, RepoResult
 from portfolio_check.render.sanitize import html as h
-from portfolio_check.render.view import Picture, View, href, kinds_split, layout_line, location_label, picture
+from portfolio_check.render.view import (
+    ARTIFACT_TITLE,
+    Picture,
+    View,
+    href,
+    kinds_split,
+    layout_line,
+    location_label,
+    picture,
+)
 
-ARTIFACT_TITLE = {"ai_application": "AI application", "model_project": "model project", "tech_memo": "technical memo",
-                  "none": "none"}
-_WORD = {"strong": "strong", "weak": "weak", "missing": "missing"}
 _ITEM = {"met": "met", "partial": "partial", "gap": "gap", "waived": "waived"}
 
 _CSP_PAGE = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
@@ -145,7 +151,7 @@ def _readiness(pic: Picture, titles: dict[str, str], kinds: list[str], view: Vie
             + "".join(f"<th>{h(r.name)}</th>" for r in pic.repos) + "</tr></thead><tbody>"]
     for kind in kinds:
         cells = "".join(f'<td class="c">{_dot(r.finding(kind).status)} '
-                        f'<span class="s-{r.finding(kind).status}">{_WORD[r.finding(kind).status]}</span></td>'
+                        f'<span class="s-{r.finding(kind).status}">{r.finding(kind).status}</span></td>'
                         for r in pic.repos)
         out.append(f"<tr><td>{h(titles.get(kind, kind))}</td>{cells}</tr>")
     out.append("</tbody></table>")
@@ -177,10 +183,7 @@ def _build_next(pic: Picture, titles: dict[str, str], view: View) -> list[str]:
     for a in pic.actions[: view.limit]:
         where = f"in <code>{h(a.repo)}</code>" if a.repo else \
             f"in a new {ARTIFACT_TITLE.get(a.artifact or '', 'repository')}"
-        per_role: dict[str, tuple[str, float]] = {}
-        for g in a.gains:
-            per_role[g.role] = (g.role_title, round(per_role.get(g.role, ("", 0.0))[1] + g.gain, 1))
-        roles = ", ".join(f"+{p:g} {h(t)}" for t, p in per_role.values())
+        roles = ", ".join(f"+{p:g} {h(t)}" for _, t, p in a.per_role())
         item = [f"<li><b>{h(titles.get(a.evidence, a.evidence))}</b> {where} ({a.current} → {a.target}): "
                 f'<span class="gain">+{a.gain:g} points</span> <span class="muted">({roles})</span>',
                 f"<br>Why it matters: {h(a.why)}", f"<br>What to add: {h(a.advice)}"]
@@ -254,7 +257,7 @@ def _repo(repo: RepoResult, titles: dict[str, str], order: tuple[list[str], list
         f = by_id[kind]
         where = "<br>".join(_link(repo, loc, view) for loc in f.locations[:3]) or "—"
         out.append(f"<tr><td>{h(titles.get(kind, kind))}</td><td>{_dot(f.status)} "
-                   f'<span class="s-{f.status}">{_WORD[f.status]}</span></td><td>{where}</td>'
+                   f'<span class="s-{f.status}">{f.status}</span></td><td>{where}</td>'
                    f"<td>{h(f.reason) if f.status != 'missing' else '—'}</td></tr>")
     out.append("</tbody></table>")
     if others:

@@ -11,6 +11,7 @@ from portfolio_check.judge.verdict import ItemVerdict, RoleVerdict
 from portfolio_check.model import Location, RepoResult
 from portfolio_check.render import sanitize
 from portfolio_check.render.view import (
+    ARTIFACT_TITLE,
     Picture,
     View,
     bar,
@@ -24,8 +25,6 @@ from portfolio_check.render.view import (
 
 _BADGE = {"strong": "🟢 strong", "weak": "🟡 weak", "missing": "🔴 missing"}
 _ITEM = {"met": "✅ met", "partial": "🟡 partial", "gap": "❌ gap", "waived": "⚪ waived"}
-ARTIFACT_TITLE = {"ai_application": "AI application", "model_project": "model project", "tech_memo": "technical memo",
-                  "none": "none"}
 
 
 def esc(text: str) -> str:
@@ -147,7 +146,7 @@ def _build_next(pic: Picture, view: View) -> list[str]:
     for a in pic.actions[: view.limit]:
         title = esc(_kind_title(a.evidence))
         where = f"in {code(a.repo)}" if a.repo else f"in a new {ARTIFACT_TITLE.get(a.artifact or '', 'repository')}"
-        roles = ", ".join(f"+{g:g} {esc(t)}" for t, g in _by_role(a))
+        roles = ", ".join(f"+{g:g} {esc(t)}" for _, t, g in a.per_role())
         out.append(f"- [ ] **{title}** {where} ({a.current} → {a.target}): **+{a.gain:g} points** ({roles})")
         out.append(f"  - Why it matters: {esc(a.why)}")
         out.append(f"  - What to add: {esc(a.advice)}")
@@ -161,15 +160,6 @@ def _build_next(pic: Picture, view: View) -> list[str]:
         out.append(f"- … and {_count(more, 'more action', 'more actions')} (see each role below).")
     out.append("")
     return out
-
-
-def _by_role(action: Any) -> list[tuple[str, float]]:
-    totals: dict[str, float] = {}
-    names: dict[str, str] = {}
-    for g in action.gains:
-        totals[g.role] = round(totals.get(g.role, 0.0) + g.gain, 1)
-        names[g.role] = g.role_title
-    return [(names[r], totals[r]) for r in totals]
 
 
 def _kind_title(kind: str) -> str:

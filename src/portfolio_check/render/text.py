@@ -9,7 +9,16 @@ from portfolio_check import __version__
 from portfolio_check.judge.verdict import RoleVerdict
 from portfolio_check.model import Location, RepoResult
 from portfolio_check.render.sanitize import terminal as t
-from portfolio_check.render.view import Picture, View, bar, kinds_split, layout_line, location_label, picture
+from portfolio_check.render.view import (
+    ARTIFACT_TITLE,
+    Picture,
+    View,
+    bar,
+    kinds_split,
+    layout_line,
+    location_label,
+    picture,
+)
 
 _MARK = {"strong": "●", "weak": "◐", "missing": "○"}
 _COLOUR = {"strong": "green", "weak": "yellow", "missing": "red"}
@@ -38,7 +47,7 @@ def render_repo(repo: RepoResult, order: tuple[list[str], list[str]], colour: bo
     head = t(repo.name) if repo.path.rstrip("/").rsplit("/", 1)[-1] == repo.name else \
         f"{t(repo.name)}  ({t(repo.path)})"
     lines = [_style(head, "", colour, bold=True),
-             f"  artifact: {repo.artifact.replace('_', ' ')}   commit: {t((repo.commit or '-')[:12])}"
+             f"  artifact: {ARTIFACT_TITLE[repo.artifact]}   commit: {t((repo.commit or '-')[:12])}"
              + ("   notebook-only" if repo.notebook_only else "")]
     used = [s.name for s in repo.stack if s.status == "used"]
     listed = [s.name for s in repo.stack if s.status == "listed"]
@@ -88,11 +97,8 @@ def render_next(pic: Picture, view: View) -> list[str]:
                                                        else "every role is complete.")]
     lines = [f"Build next ({focus}; points added per role):"]
     for n, a in enumerate(pic.actions[:SHOWN_ACTIONS], start=1):
-        where = f"in {t(a.repo)}" if a.repo else f"in a new {(a.artifact or 'repository').replace('_', ' ')}"
-        per_role: dict[str, float] = {}
-        for g in a.gains:
-            per_role[g.role] = round(per_role.get(g.role, 0.0) + g.gain, 1)
-        roles = ", ".join(f"{t(r)} +{p:g}" for r, p in per_role.items())
+        where = f"in {t(a.repo)}" if a.repo else f"in a new {ARTIFACT_TITLE.get(a.artifact or '', 'repository')}"
+        roles = ", ".join(f"{t(r)} +{p:g}" for r, _, p in a.per_role())
         lines.append(f"  {n}. {_style(f'+{a.gain:g}', 'strong', view.colour)}  {a.evidence} {where} "
                      f"({a.current} -> {a.target}): {roles}")
         lines.append(f"     {t(a.advice)}")

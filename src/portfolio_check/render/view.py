@@ -17,6 +17,9 @@ from portfolio_check.judge.build_next import Action, build_next
 from portfolio_check.judge.verdict import RoleVerdict, closest_role
 from portfolio_check.model import Location, RepoResult
 
+#: how reports name the bridge-portfolio artifacts
+ARTIFACT_TITLE = {"ai_application": "AI application", "model_project": "model project", "tech_memo": "technical memo",
+                  "none": "none"}
 #: file kinds GitHub renders (markdown, notebooks): a line anchor needs the plain view there
 _RENDERED = (".md", ".markdown", ".mdx", ".ipynb", ".rst", ".adoc", ".qmd")
 _FORGE = re.compile(r"^https://(?:www\.)?(github\.com|gitlab\.com)/([^/\s]+/[^/\s]+?)(?:\.git)?/?$")
