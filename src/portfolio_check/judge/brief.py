@@ -9,7 +9,7 @@ Nothing here reads a file: it works on scan results and the bundled data.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -79,7 +79,6 @@ class Brief:
     loops: tuple[tuple[Loop, tuple[SignalBrief, ...]], ...]
     cards: tuple[ReviewCard, ...]
     fit: Any = None  # a JobFit when a posting was given
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 @cache
