@@ -460,6 +460,31 @@ def test_a_console_script_entry_point_is_a_use(make_repo, scan):
                   "retrieval") == "strong"
 
 
+
+@pytest.mark.parametrize("other", [
+    "from rag.search import search\n",  # imported, never called
+    "from rag import search as s\n\nresults = run(search=True)\n",  # a keyword argument of the same name
+    "search = None\n",  # a variable of the same name
+    "# search(index, query)\nprint('search(index, query)')\n",  # a comment and a string
+])
+def test_a_name_that_is_never_read_as_a_call_leaves_the_function_unused(make_repo, scan, other):
+    result = scan(make_repo({"rag/search.py": SEARCH_MODULE, "app.py": other}))
+    assert status(result, "retrieval") == "weak"
+
+
+def test_a_function_that_only_calls_itself_is_unused(make_repo, scan):
+    recursive = SEARCH_MODULE + "        return search(index, query, k - 1) if k > 1 else None\n"
+    assert status(scan(make_repo({"rag/search.py": recursive})), "retrieval") == "weak"
+
+
+@pytest.mark.parametrize("use", [
+    "handler = search\n",  # passed on as a value
+    "print(f'{len(results)}')\nresults = [search(i, q) for i, q in pairs]\n",
+    "class App:\n    def run(self):\n        return self.index.search and search(self.index, 'q')\n",
+])
+def test_a_function_read_anywhere_else_is_used(make_repo, scan, use):
+    assert status(scan(make_repo({"rag/search.py": SEARCH_MODULE, "app.py": use})), "retrieval") == "strong"
+
 # --- committed result files --------------------------------------------------------------------------------------
 
 def test_a_backtest_csv_with_naive_rows_is_a_baseline_comparison(make_repo, scan):

@@ -7,7 +7,7 @@ import bisect
 import re
 
 from portfolio_check.engine.budget import check as check_budget
-from portfolio_check.engine.readers.base import FileFacts, LineOf, Section, scan_views, snippet
+from portfolio_check.engine.readers.base import FileFacts, LineCounter, LineOf, Section, line_text, scan_views, snippet
 from portfolio_check.engine.readers.views import markdown_views
 from portfolio_check.engine.rules import Rules
 from portfolio_check.engine.structure import images, tables
@@ -21,9 +21,8 @@ MAX_HEADING = 300
 def read_markdown(ff: FileFacts, text: str, rules: Rules, role: str = "doc", line_of: LineOf | None = None) -> None:
     views = markdown_views(text)
     prose = views.get("text")
-    lines = prose.split("\n")
-    _sections_and_images(ff, lines, rules, line_of)
-    _tables(ff, lines, prose, line_of)
+    _sections_and_images(ff, prose, rules, line_of)
+    _tables(ff, prose, line_of)
     scan_views(ff, rules.matcher(role, ff.rel), views, role, line_of)
 
 
@@ -31,34 +30,53 @@ def _at(line_of: LineOf | None, i: int) -> int | None:
     return line_of(i) if line_of else i
 
 
-def _sections_and_images(ff: FileFacts, lines: list[str], rules: Rules, line_of: LineOf | None) -> None:
+#: lines that may be a heading (ATX ``#``, a setext underline) or hold an image: the only lines looked at one by
+#: one; the prose between them is counted whole
+_NOTABLE = re.compile(r"^(?:#|[ \t]{0,3}(?:=+|-+)[^\S\n]*$|https://github\.com/|[^\n]*?(?:!\[|<img|<video|<IMG))",
+                      re.MULTILINE)
+
+
+def _sections_and_images(ff: FileFacts, prose: str, rules: Rules, line_of: LineOf | None) -> None:
     """Headings with the word, rationale and failure-cue counts of the prose under each; images classified under
-    the heading they sit in. Headings and images are found line by line; the cue terms are counted over the
+    the heading they sit in. Only the lines that may be a heading or hold an image are looked at one by one (found
+    in one regex pass); the words between two headings are counted in one go; the cue terms are counted over the
     whole prose in one pass per kind of cue, then given to the sections that hold their lines."""
     stack: list[Section] = []
-    owners: list[list[Section] | None] = []  # per line: the sections whose prose holds it (None: not prose)
+    #: the headings' line numbers, and the sections whose prose follows each one
+    heading_lines: list[int] = []
+    stacks: list[list[Section]] = []
     heading = ""
-    prev = ""
-    for i, raw in enumerate(lines, start=1):
-        if i % 512 == 0:
+    counter = LineCounter(prose)
+    pos = 0  # the prose from here to the next heading is not counted yet
+    seen = 0
+    for m in _NOTABLE.finditer(prose):
+        seen += 1
+        if seen % 512 == 0:
             check_budget()
-        line = raw.rstrip()
+        start = m.start()
+        end = prose.find("\n", start)
+        end = len(prose) if end < 0 else end
+        line = prose[start:end].rstrip()
         level, title = 0, ""
         first = line[:1]
         if first == "#" and len(line) <= MAX_HEADING:
-            m = HEADING_MD.match(line)
-            if m:
-                level, title = len(m.group(1)), m.group(2)
-        elif first in ("=", "-", " ") and prev.strip() and _SETEXT.match(line) and len(line.strip()) >= 3 \
-                and not prev.lstrip().startswith(("-", "*", "|", ">")) and len(prev) <= MAX_HEADING:
-            level, title = (1 if line.strip()[0] == "=" else 2), prev.strip()
+            h = HEADING_MD.match(line)
+            if h:
+                level, title = len(h.group(1)), h.group(2)
+        elif first in ("=", "-", " ") and _SETEXT.match(line) and len(line.strip()) >= 3:
+            prev = prose[prose.rfind("\n", 0, start - 1) + 1 : start - 1].rstrip() if start else ""
+            if prev.strip() and not prev.lstrip().startswith(("-", "*", "|", ">")) and len(prev) <= MAX_HEADING:
+                level, title = (1 if line.strip()[0] == "=" else 2), prev.strip()
+        i = counter.at(start)
         if level:
+            _count_words(ff, stack, prose[pos:start])
+            pos = end + 1
             sec = Section(_at(line_of, i) or 1, level, title.strip("*_` ")[:120])
             ff.sections.append(sec)
             stack = [s for s in stack if s.level < level] + [sec]
             heading = sec.title
-            prev = line
-            owners.append(None)
+            heading_lines.append(i)
+            stacks.append(stack)
             continue
         if "![" in line or "<img" in line or "<video" in line or "<IMG" in line:
             for src, alt, title_ in images.images_in(line):
@@ -69,26 +87,30 @@ def _sections_and_images(ff: FileFacts, lines: list[str], rules: Rules, line_of:
                     ff.add(f"image_{cls}", _at(line_of, i), "doc", snippet(line))
         elif first == "h" and _BARE_ASSET.match(line):  # GitHub shows an uploaded video on its own line as a player
             ff.add("screenshot", _at(line_of, i), "doc", snippet(line), rules.reasons["screenshot_image"])
-        words = len(line.split())
-        ff.doc_words += words
-        for sec in stack:
-            sec.words += words
-        owners.append(stack if words > 2 else None)
-        prev = line
-    _count_cues(ff, lines, owners, rules)
+    _count_words(ff, stack, prose[pos:])
+    _count_cues(ff, prose, heading_lines, stacks, rules)
 
 
-def _count_cues(ff: FileFacts, lines: list[str], owners: list[list[Section] | None], rules: Rules) -> None:
-    """Rationale terms and failure/cause/fix cues, counted over the whole prose (one regex pass each)."""
-    text = "\n".join(lines)
-    starts = [0]
-    for ln in lines[:-1]:
-        starts.append(starts[-1] + len(ln) + 1)
-    for key, offsets in rules.writeup_terms.offsets(text).items():
+def _count_words(ff: FileFacts, stack: list[Section], prose: str) -> None:
+    words = len(prose.split())
+    ff.doc_words += words
+    for sec in stack:
+        sec.words += words
+
+
+def _count_cues(ff: FileFacts, prose: str, heading_lines: list[int], stacks: list[list[Section]],
+                rules: Rules) -> None:
+    """Rationale terms and failure/cause/fix cues, counted over the whole prose (one regex pass each). A term counts
+    on a line of prose (not a heading) of more than two words, for the document and the sections around it."""
+    headings = set(heading_lines)
+    for key, offsets in rules.writeup_terms.offsets(prose).items():
+        counter = LineCounter(prose)
         for offset in offsets:
-            secs = owners[bisect.bisect_right(starts, offset) - 1]
-            if secs is None:
+            i = counter.at(offset)
+            if i in headings or len(line_text(prose, offset).split()) <= 2:
                 continue
+            j = bisect.bisect_right(heading_lines, i) - 1
+            secs = stacks[j] if j >= 0 else []
             if key == "rationale":
                 ff.doc_rationale += 1
             else:
@@ -97,13 +119,17 @@ def _count_cues(ff: FileFacts, lines: list[str], owners: list[list[Section] | No
                 setattr(sec, key, getattr(sec, key) + 1)
 
 
-def _tables(ff: FileFacts, lines: list[str], prose: str, line_of: LineOf | None) -> None:
-    found = tables.pipe_tables(lines) if "|" in prose else []
+def _tables(ff: FileFacts, prose: str, line_of: LineOf | None) -> None:
+    lines = prose.split("\n") if "|" in prose else []
+    found = tables.pipe_tables(lines) if lines else []
     if "<table" in prose.lower():
         for t in tables.html_tables(prose):
             line = prose.count("\n", 0, max(prose.lower().find("<table"), 0)) + 1
             found.append(tables.Table(t.header, t.rows, line))
     for t in found:
-        for tag in tables.judge(t):
+        tags = tables.judge(t)
+        if tags and not lines:
+            lines = prose.split("\n")
+        for tag in tags:
             text = lines[t.line - 1] if 0 < t.line <= len(lines) else ""
             ff.add(tag, _at(line_of, t.line), "doc", snippet(text))

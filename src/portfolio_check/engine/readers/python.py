@@ -1,17 +1,18 @@
-"""Python source: imports (each statement parsed with ``ast``), code shapes from the syntax tree, and patterns run
-on views without comments or string contents."""
+"""Python source: imports (each statement parsed with ``ast``), patterns run on views without comments or string
+contents, the names the code reads (words of that view), and code shapes from the syntax tree — built only for the
+files holding a shape's words, and for code files with evidence (whose functions tell if the evidence is called)."""
 
 from __future__ import annotations
 
 import ast
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 
 from portfolio_check.engine.readers.base import FileFacts, LineCounter, LineOf, scan_views, snippet
-from portfolio_check.engine.readers.views import python_views
+from portfolio_check.engine.readers.views import blank, python_views
 from portfolio_check.engine.rules import Rules
-from portfolio_check.engine.structure.code_shapes import read_shapes
+from portfolio_check.engine.structure.code_shapes import BLOCK_FIELDS, read_defs, read_shapes
 
 _IMPORT_STMT = re.compile(r"^[ \t]*(?:from[ \t]+\.*[\w.]*[ \t]+import\b|import[ \t]+\w)", re.MULTILINE)
 #: a .py file that is a notebook: a Colab export, nbconvert's "# In[ ]:" cells, or a jupytext header
@@ -22,7 +23,8 @@ NOTEBOOK_EXPORT = re.compile(
 MAX_IMPORT_STMT = 4000
 
 
-def imports(ff: FileFacts, source: str, role: str, code_view: str, line_of: LineOf | None = None) -> bool:
+def imports(ff: FileFacts, source: str, role: str, code_view: str, line_of: LineOf | None = None,
+            spans: list[tuple[int, int]] | None = None) -> bool:
     """Record import statements, each parsed with ``ast``; False when one that looks like an import does not parse.
 
     Import statements are found in the view without strings (so "import x" in a docstring is a mention, not a
@@ -30,6 +32,7 @@ def imports(ff: FileFacts, source: str, role: str, code_view: str, line_of: Line
     """
     ok = True
     counter = LineCounter(source)
+    found: list[tuple[int, list[tuple[str, int, str, str]]]] = []  # (indent, the statement's imports)
     for m in _IMPORT_STMT.finditer(code_view):
         start = m.start()
         end = source.find("\n", start)
@@ -43,6 +46,8 @@ def imports(ff: FileFacts, source: str, role: str, code_view: str, line_of: Line
             nxt = source.find("\n", end + 1)
             end = len(source) if nxt < 0 else nxt
             steps += 1
+        if spans is not None:
+            spans.append((start, end))
         if end - start > MAX_IMPORT_STMT:
             ok = False
             continue
@@ -54,14 +59,20 @@ def imports(ff: FileFacts, source: str, role: str, code_view: str, line_of: Line
         line = counter.at(start)
         at = (line_of(line) if line_of else line) or 1
         text = snippet(stmt)
+        got: list[tuple[str, int, str, str]] = []
         for node in tree.body:
             if isinstance(node, ast.Import):
                 for alias in node.names:
-                    ff.imports.append((alias.name, at, role, text))
+                    got.append((alias.name, at, role, text))
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                ff.imports.append((node.module, at, role, text))
+                got.append((node.module, at, role, text))
                 for alias in node.names:
-                    ff.imports.append((f"{node.module}.{alias.name}", at, role, text))
+                    got.append((f"{node.module}.{alias.name}", at, role, text))
+        head = m.group()
+        found.append((len(head) - len(head.lstrip(" \t")), got))
+    found.sort(key=lambda f: f[0])  # stable: the module's own imports first, then those nested in blocks
+    for _indent, got in found:
+        ff.imports.extend(got)
     return ok
 
 
@@ -88,8 +99,7 @@ def tree_imports(ff: FileFacts, tree: ast.AST, source: str, role: str, line_of: 
 _BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case) if hasattr(ast, "match_case") else (ast.stmt, ast.excepthandler)
 
 
-#: the fields that hold statements (or except handlers, match cases); no statement lives anywhere else
-_BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_BLOCK_FIELDS = frozenset(BLOCK_FIELDS)
 
 
 def _statements(tree: ast.AST) -> Iterator[ast.AST]:
@@ -122,20 +132,25 @@ def parse(source: str) -> ast.AST | None:
         return None
 
 
-def shapes(ff: FileFacts, source: str, role: str, line_of: LineOf | None = None, tree: ast.AST | None = None) -> bool:
-    """Record the code shapes of a parsed file or cell; False when it does not parse."""
+def shapes(ff: FileFacts, source: str, role: str, line_of: LineOf | None = None, tree: ast.AST | None = None,
+           refs: bool = True) -> bool:
+    """Record the code shapes of a parsed file or cell (and, with ``refs``, the names it reads, from the tree);
+    False when it does not parse."""
     if tree is None:
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return False
-    found = read_shapes(tree)
+    found = read_shapes(tree, refs_too=refs)
     lines = source.split("\n") if found.found else []
     for tag, line in found.found:
         text = lines[line - 1] if 0 < line <= len(lines) else ""
         ff.add(tag, line_of(line) if line_of else line, role, snippet(text))
     if line_of is None:
         ff.defs.extend(found.defs)
+    if not refs:
+        ff.data_dirs |= found.data_dirs
+        return True
     # a function's name read inside its own body (recursion, or a method of the same name) is not a use of it
     own: dict[str, list[tuple[int, int]]] = {}
     for name, first, last, _kind in found.defs:
@@ -146,15 +161,91 @@ def shapes(ff: FileFacts, source: str, role: str, line_of: LineOf | None = None,
     return True
 
 
+#: words without which no code shape can be found (see structure/code_shapes.py): a file holding none of them (nor a
+#: ``try`` statement) is not parsed for its shapes. Plain substrings: a search for each is far faster than one regex
+_SHAPE_WORDS = ("timeout", ".fit", "max_retries", "response_format", "output_type", "text_format", "output_schema",
+                "response_model", "structured_output", "Loader", "Reader", "load_doc", "read_documents",
+                "HTTPException", "Response", "abort", "jsonify", "_DIR", "_PATH", "_FOLDER", "_ROOT")
+_TRY = re.compile(r"try\b")
+
+
+def may_have_shapes(code: str) -> bool:
+    """Whether ``code`` (comments and strings blanked) holds a word some code shape needs."""
+    if any(w in code for w in _SHAPE_WORDS):
+        return True
+    return any(m.start() == 0 or not (code[m.start() - 1].isalnum() or code[m.start() - 1] == "_")
+               for m in _TRY.finditer(code))
+
+
+#: a name read: any identifier but one being assigned (``x = ...``, a keyword argument ``f(x=...)``)
+_NAME_READ = re.compile(r"[A-Za-z_]\w*\b(?![ \t]*=(?!=))")
+#: the name a ``def`` or ``class`` statement gives (no ``\b`` before: it would slow the search down many times, and
+#: code, its strings blanked, has no other "def name" or "class name")
+_DEFINED = re.compile(r"(?:def|class)[ \t]+(\w+)")
+
+
+def names_read(code: str, defs: list[tuple[str, int, int, str]]) -> set[str]:
+    """The names ``code`` reads (comments, strings and import statements blanked): its words, but those being
+    defined or assigned. A function's name read only inside its own body (recursion, a method of the same name) is
+    not a use of it, where the file's functions are known (``defs``)."""
+    counts = Counter(_NAME_READ.findall(code))
+    counts.subtract(_DEFINED.findall(code))
+    own: dict[str, list[tuple[int, int]]] = {}
+    for name, first, last, kind in defs:
+        # only a plain function's use is ever asked about (see facts.py); a method or a hooked function is not
+        if kind in ("", "parked") and counts.get(name, 0) > 0:
+            own.setdefault(name, []).append((first, last))
+    if own:
+        starts = [0, *(m.end() for m in _NEWLINE.finditer(code))]
+        for name, spans in own.items():
+            for first, last in _merged(spans):
+                lo = starts[first - 1] if 0 < first <= len(starts) else len(code)
+                hi = starts[last] if last < len(starts) else len(code)
+                inside = _NAME_READ.findall(code, lo, hi).count(name) - _DEFINED.findall(code, lo, hi).count(name)
+                counts[name] -= inside
+    return {name for name, n in counts.items() if n > 0}
+
+
+_NEWLINE = re.compile("\n")
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for first, last in sorted(spans):
+        if out and first <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], last))
+        else:
+            out.append((first, last))
+    return out
+
+
 def read_python(ff: FileFacts, text: str, rules: Rules, role: str) -> None:
+    """Imports, patterns and (where its words occur) code shapes of one Python file. The syntax tree is built only
+    for the files that need it: those holding a shape's words, and code files with evidence (whose functions tell
+    whether the evidence is ever called)."""
     if role == "code" and NOTEBOOK_EXPORT.search(text[:4000]):
         role = "notebook"  # a Colab/Jupyter export or a jupytext notebook is a notebook kept as .py
     ff.roles.add(role)
     views = python_views(text)
-    tree = parse(text)
-    if tree is not None:
-        tree_imports(ff, tree, text, role)
-        shapes(ff, text, role, tree=tree)
-    elif not imports(ff, text, role, views.get("text")):  # a file with a syntax error: read its imports one by one
+    code = views.get("text")
+    spans: list[tuple[int, int]] = []
+    if not imports(ff, text, role, code, spans=spans):
         ff.warnings.append(f"{ff.rel}: an import statement does not parse; some imports unknown")
+    tried = may_have_shapes(code)
+    tree = parse(text) if tried else None
+    if tree is not None:
+        shapes(ff, text, role, tree=tree, refs=False)
     scan_views(ff, rules.matcher(role, ff.rel), views, role)
+    if not tried and role == "code" and any(h[2] == "code" for h in ff.hits):
+        tree = parse(text)
+        if tree is not None:
+            ff.defs.extend(read_defs(tree))
+    if spans:  # import statements name modules, they read nothing
+        parts, pos = [], 0
+        for start, end in spans:
+            parts.append(code[pos:start])
+            parts.append(blank(code[start:end]))
+            pos = end
+        parts.append(code[pos:])
+        code = "".join(parts)
+    ff.calls |= names_read(code, ff.defs)

@@ -145,15 +145,21 @@ def _handler_names(handler: ast.ExceptHandler) -> str:
 _NOT_CHILDREN = frozenset({"ctx", "op", "ops", "type_ignores"})
 
 
-def read_shapes(tree: ast.AST) -> Shapes:
+class _Never:
+    """A type no node has."""
+
+
+def read_shapes(tree: ast.AST, refs_too: bool = True) -> Shapes:
     """Walk the tree once (an explicit stack: reading a repository walks every Python file) and answer every
-    question on the way."""
+    question on the way (the names read only with ``refs_too``)."""
     shapes = Shapes()
     methods: set[int] = set()
     refs = shapes.refs
     stack: list[ast.AST] = [tree]
     pop, push, extend, node_type, skip = stack.pop, stack.append, stack.extend, ast.AST, _NOT_CHILDREN
     name_t, attr_t, call_t, load_t = ast.Name, ast.Attribute, ast.Call, ast.Load
+    if not refs_too:
+        name_t = attr_t = _Never  # type: ignore[assignment]
     while stack:
         node = pop()
         for attr in node._fields:
@@ -176,6 +182,31 @@ def read_shapes(tree: ast.AST) -> Shapes:
         elif t in _SHAPED:
             _SHAPED[t](node, shapes, methods)
     return shapes
+
+
+#: the fields that hold statements (or except handlers, match cases): functions are defined nowhere else
+BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def read_defs(tree: ast.AST) -> list[tuple[str, int, int, str]]:
+    """The functions a tree defines, as ``read_shapes`` tells them, from its statements alone (no expression is
+    visited): for a file whose shapes are not needed."""
+    shapes = Shapes()
+    methods: set[int] = set()
+    stack: list[ast.AST] = [tree]
+    func_t, async_t, class_t = ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef
+    while stack:
+        node = stack.pop()
+        for name in BLOCK_FIELDS:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend(value)
+        t = type(node)
+        if t is class_t:
+            _class(node, shapes, methods)  # type: ignore[arg-type]
+        elif t is func_t or t is async_t:
+            _def(node, shapes, methods)  # type: ignore[arg-type]
+    return shapes.defs
 
 
 def _class(node: ast.ClassDef, shapes: Shapes, methods: set[int]) -> None:
