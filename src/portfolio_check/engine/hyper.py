@@ -34,7 +34,7 @@ from typing import Any
 FORMAT = b"portfolio-check hyperscan gate 1\n"
 #: bounded repeats at least this long are widened to unbounded ones for the gate (a superset; compiles 10x faster)
 WIDEN_FROM = 10
-_SEPARATORS = re.compile(r"[\x1c-\x1f]")
+_SEPARATORS = ("\x1c", "\x1d", "\x1e", "\x1f")
 _FOLDS_TO_ASCII = frozenset("\u017f\u212a\u0130\u0131")
 
 
@@ -146,7 +146,7 @@ class Gate:
     def scan(self, text: str) -> frozenset[int] | None:
         """The ids of the regexes that may match ``text``; None when the gate cannot judge it (then every regex
         runs, as without the gate)."""
-        if _SEPARATORS.search(text) is not None:
+        if any(sep in text for sep in _SEPARATORS):  # four substring searches: far faster than a regex class
             return None
         plain = text.isascii()
         try:

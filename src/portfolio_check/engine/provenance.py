@@ -13,9 +13,10 @@ apply to write-ups (markdown, text, notebooks' prose is the author's): code and 
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass
+
+from portfolio_check.engine.globs import GlobSet
 
 AUTHOR = "author"
 #: how much of a file's start content cues look at
@@ -33,14 +34,14 @@ class ProvenanceRule:
 class Provenance:
     def __init__(self, rules: list[ProvenanceRule]) -> None:
         self.rules = rules
-        self._globs = [(re.compile(fnmatch.translate(g), re.I), "/" in g, r) for r in rules for g in r.globs]
+        globbed = [(g, r) for r in rules for g in r.globs]
+        #: a glob naming a folder matches the path; one without a "/" matches the file's name too
+        self._globs = GlobSet([g for g, _ in globbed], by_name=["/" not in g for g, _ in globbed])
+        self._rule_of = [r for _, r in globbed]
 
     def by_path(self, rel: str) -> ProvenanceRule | None:
-        name = rel.rsplit("/", 1)[-1]
-        for rx, has_dir, rule in self._globs:
-            if rx.match(rel) or (not has_dir and rx.match(name)):
-                return rule
-        return None
+        i = self._globs.first(rel)
+        return None if i is None else self._rule_of[i]
 
     def classify(self, rel: str, head: str = "") -> str:
         """The class of a file from its path and, for content cues, the start of its text."""

@@ -7,7 +7,6 @@ reads a scanned repository.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from portfolio_check import tomlread
 from portfolio_check.engine import hyper
 from portfolio_check.engine.anchors import line_bound
 from portfolio_check.engine.budget import check as check_budget
+from portfolio_check.engine.globs import GlobSet
 
 if TYPE_CHECKING:
     from portfolio_check.engine.readers.views import Views
@@ -401,10 +401,9 @@ class Rules:
             self._pathed[role] = [p for p in pats if p.paths]
         self._pathed_cache: dict[tuple[str, tuple[int, ...], bool], RoleMatcher] = {}
         # "does any of them apply?" as one regex each: most paths need no closer look
-        self._any_path_signal = _glob_regex(tuple(g for sig in self.path_signals for g in sig.globs))
-        self._any_pathed = {role: _glob_regex(tuple(g for p in pats for g in p.paths))
-                            for role, pats in self._pathed.items()}
-        self._test_globs = [re.compile(fnmatch.translate(g)) for g in self.test_globs]
+        self._signal_globs, self._signal_of = _owned_globs([sig.globs for sig in self.path_signals])
+        self._pathed_globs = {role: _owned_globs([p.paths for p in pats]) for role, pats in self._pathed.items()}
+        self._test_globs = GlobSet(self.test_globs, by_name=False, ignore_case=False)
 
     def regex_sources(self) -> list[str]:
         """Every regex the matchers prefilter by its anchors (for rules/anchors.json)."""
@@ -421,11 +420,8 @@ class Rules:
         Patterns of ML code (training, metrics, error analysis) read Python and notebooks: in JavaScript or
         TypeScript the same words name UI components and API fields (a ``PerformanceMetrics.tsx`` panel is not
         error analysis)."""
-        name = rel.rsplit("/", 1)[-1]
-        pathed = self._pathed[role]
-        anyone = self._any_pathed[role]
-        extra = () if anyone.match(rel) is None and anyone.match(name) is None else tuple(
-            i for i, p in enumerate(pathed) if _glob_regex(p.paths).match(rel) or _glob_regex(p.paths).match(name))
+        globs, owner = self._pathed_globs[role]
+        extra = tuple(sorted({owner[i] for i in globs.matching(rel)}))
         web = rel.lower().endswith(_WEB_EXT)
         if not extra and not web:
             return self._general[role]
@@ -439,15 +435,10 @@ class Rules:
         return self._pathed_cache[key]
 
     def path_tags(self, rel: str) -> list[PathSignal]:
-        name = rel.rsplit("/", 1)[-1]
-        anyone = self._any_path_signal
-        if anyone.match(rel) is None and anyone.match(name) is None:  # most paths: one regex, not one per signal
-            return []
-        return [sig for sig in self.path_signals
-                if _glob_regex(sig.globs).match(rel) or _glob_regex(sig.globs).match(name)]
+        return [self.path_signals[i] for i in sorted({self._signal_of[g] for g in self._signal_globs.matching(rel)})]
 
     def is_test_path(self, rel: str) -> bool:
-        return any(rx.match(rel) for rx in self._test_globs)
+        return self._test_globs.any(rel)
 
     def is_experimental(self, rel: str) -> bool:
         return any(part.lower() in self.experimental_dirs for part in rel.split("/")[:-1])
@@ -467,11 +458,12 @@ def _npm_match(package: str, rule: str) -> bool:
     return package == rule or package.startswith(rule) if rule.endswith("/") else package == rule
 
 
-@lru_cache(maxsize=512)
-def _glob_regex(globs: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for a list of globs (fnmatch rules: ``*`` crosses ``/``; case is ignored, as on the file systems
-    a portfolio comes from: ``dockerfile``, ``README.MD``), matched against a path or a name."""
-    return re.compile("|".join(fnmatch.translate(g) for g in globs) or r"(?!)", re.IGNORECASE)
+def _owned_globs(lists: list[tuple[str, ...]]) -> tuple[GlobSet, list[int]]:
+    """One glob set for the globs of many rules, and the rule each glob belongs to (matched against a path or a
+    name; case is ignored, as on the file systems a portfolio comes from: ``dockerfile``, ``README.MD``)."""
+    globs = [g for lst in lists for g in lst]
+    owner = [i for i, lst in enumerate(lists) for _ in lst]
+    return GlobSet(globs), owner
 
 
 def load_rules_data(path: Path | None = None) -> dict[str, Any]:

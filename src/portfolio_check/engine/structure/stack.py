@@ -4,13 +4,13 @@ which it only lists as dependencies, grouped as the hiring articles group them. 
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from portfolio_check import tomlread
+from portfolio_check.engine.globs import GlobSet
 from portfolio_check.model import Location, StackItem
 from portfolio_check.resources import rules_dir
 
@@ -50,8 +50,8 @@ class Catalog:
         self._npm = {m: t for t in self.techs for m in t.npm}
         self._dists = {_norm_dist(d): t for t in self.techs for d in (*t.dists, *t.npm)}
         globbed = [(g, t) for t in self.techs for g in t.files]
-        self._files = [(re.compile(fnmatch.translate(g), re.IGNORECASE), t) for g, t in globbed]
-        self._any_file = re.compile("|".join(fnmatch.translate(g) for g, _ in globbed) or r"(?!)", re.IGNORECASE)
+        self._files = GlobSet([g for g, _ in globbed])
+        self._tech_of = [t for _, t in globbed]
         self._module_cache: dict[str, Tech | None] = {}
 
     def by_module(self, module: str) -> Tech | None:
@@ -74,10 +74,7 @@ class Catalog:
         return self._dists.get(_norm_dist(name))
 
     def by_path(self, rel: str) -> list[Tech]:
-        name = rel.rsplit("/", 1)[-1]
-        if self._any_file.match(rel) is None and self._any_file.match(name) is None:
-            return []
-        return [t for rx, t in self._files if rx.match(rel) or rx.match(name)]
+        return [self._tech_of[i] for i in self._files.matching(rel)]
 
     def group(self, gid: str) -> Group:
         return next(g for g in self.groups if g.id == gid)

@@ -1,0 +1,83 @@
+"""Sets of path globs matched in one pass: which of many globs match a path.
+
+Rules name files by glob (``*/evals/*.jsonl``, ``*.pkl``, ``CHANGELOG*``), with ``fnmatch`` meaning: ``*`` crosses
+``/``. A big repository has tens of thousands of paths and the rules hundreds of globs; a regex per glob per path,
+or one union of them all (CPython's ``re`` tries every branch at every ``.*``), costs tens of microseconds a path.
+Here each glob's longest literal run (``/evals/``, ``.pkl``) goes into one Aho-Corasick automaton; a path's one pass
+over it names the few globs that can match, and only those are tried, with the glob's own regex — so the answer is
+exactly ``fnmatch``'s. Globs with no literal run of two characters are always tried.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Sequence
+
+try:
+    import ahocorasick as _aho
+except ImportError:  # pragma: no cover - the dependency is declared; this keeps a broken install correct
+    _aho = None
+
+_WILD = re.compile(r"\*|\?|\[[^\]]*\]?")
+
+
+def literal_run(glob: str) -> str:
+    """The glob's longest stretch of plain characters (lower-cased), the part every matching path contains."""
+    runs = _WILD.split(glob)
+    return max(runs, key=len).lower() if runs else ""
+
+
+class GlobSet:
+    """Globs matched against a path (and, for the globs marked so, against the file's name alone).
+
+    ``ignore_case`` as on the file systems a portfolio comes from (``Dockerfile``, ``README.MD``); a path that is not
+    ASCII tries every glob (case folding outside ASCII can match letters a lower-cased literal would not show).
+    """
+
+    def __init__(self, globs: Sequence[str], by_name: Sequence[bool] | bool = True, ignore_case: bool = True) -> None:
+        self.globs = tuple(globs)
+        names = [by_name] * len(self.globs) if isinstance(by_name, bool) else list(by_name)
+        flags = re.IGNORECASE if ignore_case else 0
+        self._regexes = [(re.compile(fnmatch.translate(g), flags), n) for g, n in zip(self.globs, names, strict=True)]
+        self._ignore_case = ignore_case
+        self._always: list[int] = []
+        table: dict[str, list[int]] = {}
+        for i, g in enumerate(self.globs):
+            lit = literal_run(g)
+            if len(lit) >= 2 and _aho is not None:
+                table.setdefault(lit, []).append(i)
+            else:
+                self._always.append(i)
+        self._auto = None
+        if table and _aho is not None:
+            auto = _aho.Automaton()
+            for lit, ids in table.items():
+                auto.add_word(lit, tuple(ids))
+            auto.make_automaton()
+            self._auto = auto
+
+    def _candidates(self, rel: str) -> list[int] | range:
+        if self._auto is None or (self._ignore_case and not rel.isascii()):
+            return range(len(self.globs))
+        found = set(self._always)
+        for _end, ids in self._auto.iter(rel.lower()):
+            found.update(ids)
+        return sorted(found)
+
+    def _matches(self, i: int, rel: str, name: str) -> bool:
+        rx, by_name = self._regexes[i]
+        return rx.match(rel) is not None or (by_name and rx.match(name) is not None)
+
+    def matching(self, rel: str) -> list[int]:
+        """Indices of the globs that match ``rel``, in order."""
+        name = rel.rsplit("/", 1)[-1]
+        return [i for i in self._candidates(rel) if self._matches(i, rel, name)]
+
+    def first(self, rel: str) -> int | None:
+        """The index of the first glob that matches ``rel``, or None."""
+        name = rel.rsplit("/", 1)[-1]
+        return next((i for i in self._candidates(rel) if self._matches(i, rel, name)), None)
+
+    def any(self, rel: str) -> bool:
+        return self.first(rel) is not None
