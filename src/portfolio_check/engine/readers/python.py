@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from portfolio_check.engine.readers.base import FileFacts, LineCounter, LineOf, scan_views, snippet
 from portfolio_check.engine.readers.views import blank, python_views
 from portfolio_check.engine.rules import Rules
-from portfolio_check.engine.structure.code_shapes import BLOCK_FIELDS, read_defs, read_shapes
+from portfolio_check.engine.structure.code_shapes import BLOCK_FIELDS, CALL_WORDS, read_defs, read_shapes
 
 _IMPORT_STMT = re.compile(r"^[ \t]*(?:from[ \t]+\.*[\w.]*[ \t]+import\b|import[ \t]+\w)", re.MULTILINE)
 #: a .py file that is a notebook: a Colab export, nbconvert's "# In[ ]:" cells, or a jupytext header
@@ -133,7 +133,7 @@ def parse(source: str) -> ast.AST | None:
 
 
 def shapes(ff: FileFacts, source: str, role: str, line_of: LineOf | None = None, tree: ast.AST | None = None,
-           refs: bool = True) -> bool:
+           refs: bool = True, calls: bool = True) -> bool:
     """Record the code shapes of a parsed file or cell (and, with ``refs``, the names it reads, from the tree);
     False when it does not parse."""
     if tree is None:
@@ -141,7 +141,7 @@ def shapes(ff: FileFacts, source: str, role: str, line_of: LineOf | None = None,
             tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return False
-    found = read_shapes(tree, refs_too=refs)
+    found = read_shapes(tree, refs_too=refs, calls_too=calls)
     lines = source.split("\n") if found.found else []
     for tag, line in found.found:
         text = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -163,9 +163,7 @@ def shapes(ff: FileFacts, source: str, role: str, line_of: LineOf | None = None,
 
 #: words without which no code shape can be found (see structure/code_shapes.py): a file holding none of them (nor a
 #: ``try`` statement) is not parsed for its shapes. Plain substrings: a search for each is far faster than one regex
-_SHAPE_WORDS = ("timeout", ".fit", "max_retries", "response_format", "output_type", "text_format", "output_schema",
-                "response_model", "structured_output", "Loader", "Reader", "load_doc", "read_documents",
-                "HTTPException", "Response", "abort", "jsonify", "_DIR", "_PATH", "_FOLDER", "_ROOT")
+_SHAPE_WORDS = (*CALL_WORDS, "HTTPException", "Response", "abort", "jsonify", "_DIR", "_PATH", "_FOLDER", "_ROOT")
 _TRY = re.compile(r"try\b")
 
 
@@ -234,7 +232,7 @@ def read_python(ff: FileFacts, text: str, rules: Rules, role: str) -> None:
     tried = may_have_shapes(code)
     tree = parse(text) if tried else None
     if tree is not None:
-        shapes(ff, text, role, tree=tree, refs=False)
+        shapes(ff, text, role, tree=tree, refs=False, calls=any(w in code for w in CALL_WORDS))
     scan_views(ff, rules.matcher(role, ff.rel), views, role)
     if not tried and role == "code" and any(h[2] == "code" for h in ff.hits):
         tree = parse(text)

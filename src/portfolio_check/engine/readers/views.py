@@ -45,7 +45,7 @@ _HTML_COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
 
 def blank(s: str) -> str:
     """``s`` with every character but newlines turned into a space."""
-    return _NOT_NEWLINE.sub(" ", s)
+    return _NOT_NEWLINE.sub(" ", s) if "\n" in s else " " * len(s)
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,9 @@ def python_views(src: str) -> Views:
         no_comments.append(src[pos:start])
         no_strings.append(src[pos:start])
         if m.group() == "#":
-            end = _LINE_END.match(src, start).end()  # type: ignore[union-attr]
-            gap = blank(src[start:end])
+            end = src.find("\n", start)
+            end = n if end < 0 else end
+            gap = " " * (end - start)  # a comment runs to the end of its line
             no_comments.append(gap)
             no_strings.append(gap)
         else:

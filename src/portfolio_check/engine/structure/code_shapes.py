@@ -149,9 +149,11 @@ class _Never:
     """A type no node has."""
 
 
-def read_shapes(tree: ast.AST, refs_too: bool = True) -> Shapes:
+def read_shapes(tree: ast.AST, refs_too: bool = True, calls_too: bool = True) -> Shapes:
     """Walk the tree once (an explicit stack: reading a repository walks every Python file) and answer every
-    question on the way (the names read only with ``refs_too``)."""
+    question on the way (the names read only with ``refs_too``). Without ``calls_too`` (the code holds none of the
+    words a call's shape needs) and ``refs_too``, only statements are walked: the shapes of blocks (loops, ``try``,
+    ``if``, assignments, definitions) come out the same, in the same order."""
     shapes = Shapes()
     methods: set[int] = set()
     refs = shapes.refs
@@ -160,6 +162,19 @@ def read_shapes(tree: ast.AST, refs_too: bool = True) -> Shapes:
     name_t, attr_t, call_t, load_t = ast.Name, ast.Attribute, ast.Call, ast.Load
     if not refs_too:
         name_t = attr_t = _Never  # type: ignore[assignment]
+    if not (refs_too or calls_too):
+        blocks, shaped = _BLOCKS, _SHAPED
+        while stack:
+            node = pop()
+            for attr in node._fields:
+                if attr in blocks:
+                    value = getattr(node, attr, None)
+                    if type(value) is list:
+                        extend(value)
+            handler = shaped.get(type(node))
+            if handler is not None:
+                handler(node, shapes, methods)
+        return shapes
     while stack:
         node = pop()
         for attr in node._fields:
@@ -186,6 +201,10 @@ def read_shapes(tree: ast.AST, refs_too: bool = True) -> Shapes:
 
 #: the fields that hold statements (or except handlers, match cases): functions are defined nowhere else
 BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+_BLOCKS = frozenset(BLOCK_FIELDS)
+#: words without which no call has a shape (``_call``): a timeout, a fit, a retry budget, a schema, a loader
+CALL_WORDS = ("timeout", ".fit", "max_retries", "response_format", "output_type", "text_format", "output_schema",
+              "response_model", "structured_output", "Loader", "Reader", "load_doc", "read_documents")
 
 
 def read_defs(tree: ast.AST) -> list[tuple[str, int, int, str]]:
