@@ -111,3 +111,45 @@ def test_needs_non_ascii_spots_a_positive_non_ascii_character_only():
 
     assert needs_non_ascii("r²") and needs_non_ascii("[²2]x")
     assert not needs_non_ascii(r"(?<![~≤])\d+ ms") and not needs_non_ascii("[^≤]x") and not needs_non_ascii("plain")
+
+
+@pytest.mark.parametrize(("pattern", "heads"), [
+    (r"\b(?:foo|Bar)\s+x", ("bar", "foo")), (r"(?<!x)\bab\d", ("ab",)), (r"\d+\s*ms", None),
+    (r"(?i:Latency time)", ("latency",)), (r"a|bc", None), (r"r²|rmse", ("r_", "rmse")), (r"(?:xy)?zz", None),
+    (r"(?:ab)+c", ("ab",)), (r"^[ \t]*def", None), (r"[Aa]b", ("ab",)), (r"(?=ab)abc", ("abc",)),
+])
+def test_head_literals_are_what_every_match_starts_with(pattern, heads):
+    from portfolio_check.engine.anchors import head_literals
+
+    assert head_literals(pattern) == heads
+
+
+def test_matching_only_where_a_head_occurs_finds_what_a_whole_search_finds():
+    import re
+
+    from _portfolio import AI_APP, MEMO_REPO, MODEL_PROJECT
+
+    from portfolio_check.engine.anchors import head_literals, head_starts
+    from portfolio_check.engine.readers.views import markdown_views, python_views
+    from portfolio_check.engine.rules import MAX_TRIES, _lowered, _matches_at, bundled_rules
+
+    texts = [t for files in (AI_APP, MODEL_PROJECT, MEMO_REPO) for t in files.values() if isinstance(t, str)]
+    texts += [t.replace("e", "é").replace("0.9", "0.9 · r² ") for t in texts]
+    texts += ["accuracy: 0.91\nacc=0.5 (r²: 0.7) “I don’t know” p95 latency 120 ms", "x" * 50 + "ACCURACY = 0.93"]
+    headed = [s for s in bundled_rules().regex_sources() if head_literals(s)]
+    assert len(headed) > 100
+    compared = 0
+    for src in headed:
+        rx = re.compile(src, re.MULTILINE)
+        for text in texts:
+            lowered = _lowered(text)
+            if lowered is None:
+                continue
+            for view in (text, python_views(text).get("text"), markdown_views(text).get("text")):
+                starts = head_starts(src, lowered)
+                if starts is None:
+                    continue
+                whole = [m.span() for m in rx.finditer(view)][:MAX_TRIES]
+                assert [m.span() for m in _matches_at(rx, view, starts)] == whole, src
+                compared += len(whole)
+    assert compared > 100

@@ -275,3 +275,92 @@ def needs_non_ascii(pattern: str) -> bool:
     except re.error:
         return True
     return _positive_non_ascii(list(parsed))
+
+
+# --- where a match can start: the literals every match begins with ---------------------------------------------------
+
+#: a pattern with more head occurrences than this in one text is searched the ordinary way
+MAX_HEAD_STARTS = 4096
+
+
+def _heads(items: Any) -> frozenset[str] | None:
+    """Literals (lower-cased) one of which every match of the sequence ``items`` starts with; None if unknown."""
+    run: list[str] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av).lower())
+            continue
+        if op is _c.IN:
+            chars = {chr(a).lower() for o, a in av if o is _c.LITERAL}
+            if len(chars) == 1 and all(o is _c.LITERAL for o, _ in av):
+                run.append(chars.pop())
+                continue
+        if run:  # the literal run, and what the choice after it starts with (``r(?:2|²)``: r2, r²)
+            prefix = "".join(run)
+            after = _heads([(op, av)]) if op in (_c.SUBPATTERN, _c.BRANCH) else None
+            return frozenset(prefix + h for h in after) if after else frozenset({prefix})
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # zero width: the match still starts here
+            continue
+        if op is _c.SUBPATTERN:
+            return _heads(av[-1])
+        if op is _c.BRANCH:
+            alts = [_heads(b) for b in av[1]]
+            return None if any(a is None for a in alts) else frozenset().union(*alts)  # type: ignore[arg-type]
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            return _heads(av[2]) if av[0] >= 1 else None
+        if op is getattr(_c, "ATOMIC_GROUP", None):
+            return _heads(av)
+        return None
+    return frozenset({"".join(run)}) if run else None  # the whole sequence is one literal
+
+
+@lru_cache(maxsize=4096)
+def head_literals(pattern: str) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` starts with, as they appear in the lower-cased ASCII stand-in
+    of a text (see hyper.stand_in): cut at the first blank, so that a text's view (which only blanks characters)
+    holds one only where the text itself does. None when some match may start otherwise, or a head would be
+    shorter than two characters."""
+    from portfolio_check.engine.hyper import stand_in
+
+    try:
+        parsed = _p.parse(pattern, re.MULTILINE)
+    except re.error:
+        return None
+    heads = _heads(list(parsed))
+    if not heads:
+        return None
+    out: set[str] = set()
+    for head in heads:
+        stood = stand_in(head)
+        if stood is None:
+            return None
+        stood = stood.lower()
+        cut = next((i for i, ch in enumerate(stood) if ch.isspace()), len(stood))
+        if cut < 2:
+            return None
+        out.add(stood[:cut])
+    return tuple(sorted(out))
+
+
+_HEAD_AUTOMATA: dict[tuple[str, ...], Any] = {}
+
+
+def head_starts(pattern: str, lowered: str) -> list[int] | None:
+    """Every offset of ``lowered`` (a text's lower-cased ASCII stand-in) where a match of ``pattern`` may start, in
+    order; None when the pattern has no head literals, or too many occur (search the whole text then)."""
+    heads = head_literals(pattern)
+    if heads is None or _aho is None:
+        return None
+    auto = _HEAD_AUTOMATA.get(heads)
+    if auto is None:
+        auto = _aho.Automaton()
+        for h in heads:
+            auto.add_word(h, len(h))
+        auto.make_automaton()
+        _HEAD_AUTOMATA[heads] = auto
+    starts: set[int] = set()
+    for end, length in auto.iter(lowered):
+        starts.add(end - length + 1)
+        if len(starts) > MAX_HEAD_STARTS:
+            return None
+    return sorted(starts)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from portfolio_check import tomlread
 from portfolio_check.engine import hyper
-from portfolio_check.engine.anchors import line_bound
+from portfolio_check.engine.anchors import head_starts, line_bound
 from portfolio_check.engine.budget import check as check_budget
 from portfolio_check.engine.globs import GlobSet
 
@@ -173,7 +173,10 @@ class RoleMatcher:
             # the ASCII stand-in are exactly where its matches can be
             anchored = not entry.multi and (plain or (
                 aligned and gate is not None and entry.ascii and line_bound(entry.source)))
-            for m in _matches(regex, text, cands[i] if anchored else None):
+            starts = head_starts(entry.source, lowered) if not anchored and lowered is not None else None
+            found_at = _matches(regex, text, cands[i] if anchored else None) if starts is None else \
+                _matches_at(regex, text, starts)
+            for m in found_at:
                 if _in_context(entry, text, m.start()):
                     g = m.group()  # a match may begin with the blank lines before it (^\s* in a rule)
                     found[entry.tag] = Match(entry.tag, m.start() + len(g) - len(g.lstrip()), entry.reason)
@@ -230,6 +233,24 @@ def _line_window(text: str, offset: int, lines: int) -> tuple[int, int]:
             end = len(text)
             break
     return start, end
+
+
+def _matches_at(regex: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """The matches ``regex.finditer(text)`` finds, when every match starts at one of ``starts`` (sorted): tried only
+    there (a regex that begins with a choice of words tries each of them at every offset of the text otherwise)."""
+    tries = 0
+    done = -1
+    for pos in starts:
+        if pos < done:
+            continue
+        m = regex.match(text, pos)
+        if m is None:
+            continue
+        yield m
+        tries += 1
+        if tries >= MAX_TRIES:
+            return
+        done = max(m.end(), pos + 1)
 
 
 def _matches(regex: re.Pattern[str], text: str, anchors: list[int] | None) -> Iterator[re.Match[str]]:
