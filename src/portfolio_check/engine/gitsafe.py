@@ -189,26 +189,50 @@ def run_git(args: Sequence[str], *, timeout: float = LOCAL_TIMEOUT, stall: float
     return GitRun(data, stderr)
 
 
+def _exit_notice(pid: int) -> int | None:
+    """A descriptor that becomes readable when process ``pid`` ends (Linux), or None where there is none: waiting on
+    it wakes at once, where ``Popen.wait(timeout=...)`` polls with sleeps of up to 50 ms."""
+    opener = getattr(os, "pidfd_open", None)
+    if opener is None:
+        return None
+    try:
+        return int(opener(pid))
+    except OSError:
+        return None
+
+
 def _wait(proc: subprocess.Popen[bytes], err: IO[bytes], timeout: float, stall: float | None) -> str | None:
+    import select
+
     start = last = time.monotonic()
     seen = 0
-    while True:
-        try:
-            proc.wait(timeout=0.2)
-            return None
-        except subprocess.TimeoutExpired:
-            pass
-        now = time.monotonic()
-        if now - start > timeout:
-            _kill(proc)
-            return f"git took longer than {timeout:g} s and was stopped"
-        if stall is not None:
-            size = os.fstat(err.fileno()).st_size
-            if size != seen:
-                seen, last = size, now
-            elif now - last > stall:
+    notice = _exit_notice(proc.pid)
+    try:
+        while True:
+            if notice is not None:
+                if select.select([notice], [], [], 0.2)[0]:
+                    proc.wait()
+                    return None
+            else:
+                try:
+                    proc.wait(timeout=0.2)
+                    return None
+                except subprocess.TimeoutExpired:
+                    pass
+            now = time.monotonic()
+            if now - start > timeout:
                 _kill(proc)
-                return f"no answer for {stall:g} s; stopped"
+                return f"git took longer than {timeout:g} s and was stopped"
+            if stall is not None:
+                size = os.fstat(err.fileno()).st_size
+                if size != seen:
+                    seen, last = size, now
+                elif now - last > stall:
+                    _kill(proc)
+                    return f"no answer for {stall:g} s; stopped"
+    finally:
+        if notice is not None:
+            os.close(notice)
 
 
 def _last_error(stderr: str) -> str:

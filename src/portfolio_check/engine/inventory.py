@@ -231,9 +231,9 @@ def list_files(
         if _excluded_by_glob(rel, EXCLUDED_FILE_GLOBS) or (extra and _excluded_by_glob(rel, extra)):
             skipped.add("excluded file", rel)
             continue
-        full = root / rel
+        full = root_str + rel  # strings, not Path objects: this loop runs once per file of the repository
         try:
-            st = full.lstat()
+            st = os.lstat(full)
         except OSError:
             continue  # listed by git but deleted from the work tree
         # the file, or any folder above it, may be a link: only what really lies under the root is read
@@ -243,7 +243,7 @@ def list_files(
             folder, _, name = rel.rpartition("/")
             above = real_dirs.get(folder)
             if above is None:
-                above = real_dirs[folder] = os.path.realpath(root / folder)
+                above = real_dirs[folder] = os.path.realpath(root_str + folder)
             real = f"{above}{os.sep}{name}"
         if not real.startswith(root_str):
             skipped.add("symlink leaving the repository", rel)
