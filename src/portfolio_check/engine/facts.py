@@ -64,12 +64,15 @@ class RepoFacts:
         if len(bucket) < MAX_HITS_PER_TAG and hit not in bucket:
             bucket.append(hit)
 
-    def add_path(self, rel: str, size: int = 1) -> None:
+    def add_path(self, rel: str, size: int = 1, kind: str | bool | None = False) -> None:
+        """A file's path as evidence (``kind``: the file's kind when the caller knows it already)."""
         self.files_seen += 1
         if size == 0:  # an empty file shows nothing, whatever its name
             return
         self.stack.add_path(rel)
-        if file_kind(rel) in (None, "doc") and self.rules.provenance.by_path(rel) is not None:
+        if kind is False:
+            kind = file_kind(rel)
+        if kind in (None, "doc") and self.rules.provenance.by_path(rel) is not None:
             return
         exp = self.rules.is_experimental(rel)
         for sig in self.rules.path_tags(rel):

@@ -402,6 +402,7 @@ class Rules:
             (k, list(self.postmortem.get(k, [])), False) for k in ("failure", "cause", "fix")])
         self.vetoes: tuple[tuple[str, str], ...] = tuple((x["tag"], x["by"]) for x in data.get("veto", []))
         self.experimental_dirs = frozenset(data.get("experimental_dirs", []))
+        self._experimental_folders: dict[str, bool] = {}
         self.test_globs = tuple(data.get("test_globs", []))
         self.reasons: dict[str, str] = {}
         signals: list[Library | Pattern | PathSignal] = [*self.libraries, *self.patterns, *self.path_signals]
@@ -462,7 +463,14 @@ class Rules:
         return self._test_globs.any(rel)
 
     def is_experimental(self, rel: str) -> bool:
-        return any(part.lower() in self.experimental_dirs for part in rel.split("/")[:-1])
+        folder = rel.rpartition("/")[0]
+        found = self._experimental_folders.get(folder)
+        if found is None:  # once per folder: a big repository asks for every file
+            if len(self._experimental_folders) > 50_000:
+                self._experimental_folders.clear()
+            found = self._experimental_folders[folder] = any(
+                part.lower() in self.experimental_dirs for part in folder.split("/") if part)
+        return found
 
     def library_for_module(self, module: str) -> list[Library]:
         return [lib for lib in self.libraries if any(module == m or module.startswith(m + ".") for m in lib.modules)]

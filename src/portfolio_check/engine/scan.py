@@ -126,18 +126,19 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
     modules, tops = local_module_names([e.rel for e in entries])
     facts = RepoFacts(rules, modules, tops)
     work: list[tuple[str, str]] = []
+    kinds: list[str | None] = []
     for entry in entries:
-        kind = None if entry.too_large else file_kind(entry.rel)
-        if kind is not None:
-            work.append((entry.rel, kind))
+        kinds.append(file_kind(entry.rel))
+        if kinds[-1] is not None and not entry.too_large:
+            work.append((entry.rel, kinds[-1]))
     from portfolio_check.engine import hyper
 
     hyper.activate(gate_for(rules, len(work)))  # before the reading processes fork: they inherit it
     try:
         results = read_files(root, work, rules, opts.read_workers)
         first = next(results, None)  # the reading processes are at work now: judge the paths meanwhile
-        for entry in entries:  # (every path before any file's content, as always: the same facts in the same order)
-            facts.add_path(entry.rel, entry.size)
+        for entry, kind in zip(entries, kinds, strict=True):  # (every path before any file's content, as always)
+            facts.add_path(entry.rel, entry.size, kind)
         if first is not None:
             facts.add_file(first)
         for ff in results:
