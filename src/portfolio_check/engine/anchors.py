@@ -31,15 +31,17 @@ MIN_ANCHOR = 2
 #: words too common in code and prose to tell anything; a pattern anchored only on them runs less often when a
 #: rarer literal of the same pattern can anchor it instead
 COMMON = frozenset({"def", "for", "class", "import", "from", "self", "return", "the", "and", "with", "not", "model",
-                    "data", "def ", "in", "is", "to", "of", "if", "else", "print", "const", "let", "var"})
+                    "data", "in", "is", "to", "of", "if", "else", "print", "const", "let", "var", "work", "time",
+                    "this", "that", "was", "were", "are", "have", "has", "more", "than", "use", "used", "using"})
 
 
 def _choose(cands: list[frozenset[str]]) -> frozenset[str] | None:
-    """The most selective requirement of a sequence: longest shortest anchor, then fewest alternatives."""
+    """The most selective requirement of a sequence: no common word (``" from"`` is "from"), then the longest
+    shortest anchor (spaces around a word do not make it rarer), then the fewest alternatives."""
     good = [c for c in cands if c and min(len(s) for s in c) >= MIN_ANCHOR]
     if not good:
         return None
-    return max(good, key=lambda c: (not (c & COMMON), min(len(s) for s in c), -len(c)))
+    return max(good, key=lambda c: (not any(s.strip() in COMMON for s in c), min(len(s.strip()) for s in c), -len(c)))
 
 
 def _required(items: Any) -> frozenset[str] | None:
