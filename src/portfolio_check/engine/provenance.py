@@ -38,6 +38,10 @@ class Provenance:
         #: a glob naming a folder matches the path; one without a "/" matches the file's name too
         self._globs = GlobSet([g for g, _ in globbed], by_name=["/" not in g for g, _ in globbed])
         self._rule_of = [r for _, r in globbed]
+        from portfolio_check.engine.anchors import required_literals
+
+        #: per rule, strings one of which any content cue's match holds (None: no such set, always search)
+        self._needs = [required_literals(r.content.pattern) if r.content is not None else None for r in rules]
 
     def by_path(self, rel: str) -> ProvenanceRule | None:
         i = self._globs.first(rel)
@@ -50,8 +54,13 @@ class Provenance:
             return rule.cls
         if head:
             start = head[:HEAD_CHARS]
-            for r in self.rules:
-                if r.content is not None and r.content.search(start):
+            lower = start.lower() if start.isascii() else None  # (case folding outside ASCII: search them all)
+            for r, needs in zip(self.rules, self._needs, strict=True):
+                if r.content is None:
+                    continue
+                if lower is not None and needs is not None and not any(n in lower for n in needs):
+                    continue  # none of the words its cues need: no match possible
+                if r.content.search(start):
                     return r.cls
         return AUTHOR
 

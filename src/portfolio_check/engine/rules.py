@@ -322,6 +322,12 @@ class TermCounter:
     def offsets(self, text: str) -> dict[str, list[int]]:
         """Kind -> start offsets of its terms, in order."""
         out: dict[str, list[int]] = {k: [] for k in self.kinds}
+        gate = hyper.ACTIVE
+        allowed = gate.scan(text) if gate is not None else None
+        known = gate.index if gate is not None else {}
+        possible = [allowed is None or known.get(src, hyper.UNKNOWN) in allowed for src in self.sources]
+        if not any(possible):
+            return out  # none of the terms can occur in the text: no further look at it
         lowered = _lowered(text)
         aligned = lowered is not None
         cands = self.prefilter.candidates(lowered, cap=1 << 30) if lowered is not None else {}
@@ -329,11 +335,8 @@ class TermCounter:
             for i, src in enumerate(self.sources):
                 if not src.isascii():
                     cands[i] = []
-        gate = hyper.ACTIVE
-        allowed = gate.scan(text) if gate is not None else None
         for i, kind in enumerate(self.kinds):
-            known = gate.index if gate is not None else {}
-            if allowed is not None and known.get(self.sources[i], hyper.UNKNOWN) not in allowed:
+            if not possible[i]:
                 continue  # none of this kind's terms can occur in the text
             regex = _compiled(self.sources[i])
             if not aligned or i not in cands or not cands[i]:
