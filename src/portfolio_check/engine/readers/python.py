@@ -163,7 +163,8 @@ def shapes(ff: FileFacts, source: str, role: str, line_of: LineOf | None = None,
 
 #: words without which no code shape can be found (see structure/code_shapes.py): a file holding none of them (nor a
 #: ``try`` statement) is not parsed for its shapes. Plain substrings: a search for each is far faster than one regex
-_SHAPE_WORDS = (*CALL_WORDS, "HTTPException", "Response", "abort", "jsonify", "_DIR", "_PATH", "_FOLDER", "_ROOT")
+_SHAPE_WORDS = (*CALL_WORDS, "HTTPException", "Response", "abort", "jsonify",  # a request rejected
+                "DOCS", "DOCUMENTS", "KNOWLEDGE", "KB", "CORPUS")  # a DOCS_DIR = "..." constant
 _TRY = re.compile(r"try\b")
 
 

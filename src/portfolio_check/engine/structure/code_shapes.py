@@ -204,7 +204,8 @@ BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 _BLOCKS = frozenset(BLOCK_FIELDS)
 #: words without which no call has a shape (``_call``): a timeout, a fit, a retry budget, a schema, a loader
 CALL_WORDS = ("timeout", ".fit", "max_retries", "response_format", "output_type", "text_format", "output_schema",
-              "response_model", "structured_output", "Loader", "Reader", "load_doc", "read_documents")
+              "response_model", "structured_output", "DirectoryLoader", "ObsidianLoader", "DirectoryReader",
+              "load_doc", "read_documents")
 
 
 def read_defs(tree: ast.AST) -> list[tuple[str, int, int, str]]:
