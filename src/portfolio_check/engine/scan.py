@@ -62,15 +62,28 @@ def read_files(root: Path, work: list[tuple[str, str]], rules: Rules, workers: i
         for rel, kind in work:
             yield reader.read(root, rel, kind)
         return
+    import gc
     from concurrent.futures import ProcessPoolExecutor
 
     global _WORKER
     _WORKER = (root, rules)
+    gc.collect()
+    gc.freeze()  # what the processes inherit (the rules, compiled patterns) is never looked at by their collector
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_quiet_collector) as pool:
             yield from pool.map(_read_one, work, chunksize=CHUNK)
     finally:
         _WORKER = None
+        gc.unfreeze()
+
+
+def _quiet_collector() -> None:
+    """A reading process makes and drops many small objects (syntax trees, matches) that hold no cycles: collect
+    less often."""
+    import gc
+
+    gc.set_threshold(20_000, 20, 20)
 
 
 def check_root(path: str | os.PathLike[str]) -> Path:

@@ -12,6 +12,7 @@ its kind, which leaves compact facts (see base.py) and drops the text.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from portfolio_check.engine import budget
@@ -30,7 +31,8 @@ class Reader:
     def read(self, root: Path, rel: str, kind: str) -> FileFacts:
         ff = FileFacts(rel)
         try:
-            with (root / rel).open("rb") as fh:
+            # a string path, not root / rel: a big repository opens tens of thousands of files
+            with open(f"{root}{os.sep}{rel}", "rb") as fh:  # noqa: PTH123
                 data = fh.read()
         except OSError as exc:
             ff.warnings.append(f"{rel}: could not be read ({exc.strerror or exc}); its evidence is unknown")
