@@ -153,3 +153,28 @@ def test_matching_only_where_a_head_occurs_finds_what_a_whole_search_finds():
                 assert [m.span() for m in _matches_at(rx, view, starts)] == whole, src
                 compared += len(whole)
     assert compared > 100
+
+
+def test_anchors_looked_for_pattern_by_pattern_are_those_of_one_pass_for_all():
+    import random
+
+    from _portfolio import AI_APP, MEMO_REPO, MODEL_PROJECT
+
+    from portfolio_check.engine.rules import bundled_rules
+
+    texts = [t.lower() for files in (AI_APP, MODEL_PROJECT, MEMO_REPO) for t in files.values() if isinstance(t, str)]
+    rnd = random.Random(3)
+    rules = bundled_rules()
+    checked = 0
+    for role in ("code", "doc", "notebook", "test", "config"):
+        pre = rules.matcher(role, "x").prefilter
+        for text in texts:
+            for cap in (1, 3, 64):
+                full = pre.candidates(text, cap)
+                ids = rnd.sample(range(pre.count), min(6, pre.count))
+                presence = frozenset(ids[:2])
+                one_by_one = pre.candidates_of(text, ids, cap, presence)
+                expected = {i: (full[i][:1] if i in presence else full[i]) for i in ids if i in full}
+                assert one_by_one == expected, (role, ids)
+                checked += len(expected)
+    assert checked > 100

@@ -128,15 +128,18 @@ class Prefilter:
     def __init__(self, patterns: Iterable[str]) -> None:
         self.count = 0
         self.always: list[int] = []
+        self.literals: list[frozenset[str] | None] = []
         table: dict[str, list[int]] = {}
         for i, rx in enumerate(patterns):
             self.count += 1
             lits = required_literals(rx)
+            self.literals.append(lits)
             if lits is None:
                 self.always.append(i)
             else:
                 for lit in lits:
                     table.setdefault(lit, []).append(i)
+        self._single: dict[int, Any] = {}
         self._auto: Any = None
         if _aho is not None and table:
             auto = _aho.Automaton()
@@ -159,6 +162,38 @@ class Prefilter:
                         seen[i] = [start]
                     elif len(pos) < cap and i not in self.always:
                         pos.append(start)
+        return seen
+
+    def candidates_of(self, lower: str, ids: list[int], cap: int = 64,
+                      presence: frozenset[int] = frozenset()) -> dict[int, list[int]]:
+        """``candidates`` for the patterns ``ids`` only, the same lists: one pass per pattern over the text, each
+        minding only its own anchors (when a gate has ruled out all but a few patterns, far fewer anchors to mind
+        than one pass for all). For the patterns in ``presence`` only the first anchor is looked for (the caller
+        needs to know whether one occurs, not where)."""
+        if self._auto is None:
+            return {i: [] for i in ids}
+        always = set(self.always)
+        seen: dict[int, list[int]] = {}
+        for i in ids:
+            if i in always:
+                seen[i] = []
+                continue
+            auto = self._single.get(i)
+            if auto is None:
+                auto = self._single[i] = _aho.Automaton()
+                for lit in self.literals[i] or ():
+                    auto.add_word(lit, len(lit))
+                auto.make_automaton()
+            pos: list[int] | None = None
+            for end, length in auto.iter(lower):
+                if pos is None:
+                    pos = seen[i] = [end - length + 1]
+                    if i in presence:
+                        break
+                elif len(pos) < cap:
+                    pos.append(end - length + 1)
+                else:
+                    break
         return seen
 
 

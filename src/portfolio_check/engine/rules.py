@@ -121,6 +121,7 @@ class RoleMatcher:
         self.spelled = [i for i, e in enumerate(self.entries) if not e.ascii]
         self.views_used = sorted({e.view for e in self.entries})
         self._ids: dict[str, frozenset[int]] = {}
+        self._gate_of: list[int] = []
         self._ids_for: hyper.Gate | None = None
 
     def _gate_ids(self, gate: hyper.Gate) -> dict[str, frozenset[int]]:
@@ -129,8 +130,16 @@ class RoleMatcher:
             known = gate.index
             self._ids = {view: frozenset(known.get(e.source, hyper.UNKNOWN) for e in self.entries if e.view == view)
                          for view in self.views_used}
+            self._gate_of = [known.get(e.source, hyper.UNKNOWN) for e in self.entries]
             self._ids_for = gate
         return self._ids
+
+    def _anchorable(self, i: int, plain: bool, aligned: bool) -> bool:
+        """Whether pattern ``i`` is searched only on the lines holding its anchors: a pattern that cannot see past
+        a line, in an ASCII text; in a non-ASCII one (whose ASCII stand-in is ``aligned``, on a big scan where
+        reading each pattern's parse tree pays) only if nothing but its anchors' lines can hold a match."""
+        entry = self.entries[i]
+        return not entry.multi and (plain or (aligned and entry.ascii and line_bound(entry.source)))
 
     def find(self, views: Views, skip: set[str] | frozenset[str] = frozenset()) -> list[Match]:
         """The first accepted match of every tag found, in rule order."""
@@ -152,7 +161,15 @@ class RoleMatcher:
         plain = raw.isascii()
         lowered = _lowered(raw)  # lower() keeps offsets only for ASCII text (or its ASCII stand-in)
         aligned = lowered is not None
-        cands = self.prefilter.candidates(lowered if lowered is not None else raw.lower(), ANCHOR_CAP)
+        searched = lowered if lowered is not None else raw.lower()
+        maybe = None if gate is None else [
+            i for i, e in enumerate(self.entries)
+            if e.tag not in skip and (possible[e.view] is None or self._gate_of[i] in possible[e.view])]  # type: ignore[operator]
+        if maybe is not None and len(maybe) <= FEW_PATTERNS:
+            cands = self.prefilter.candidates_of(searched, maybe, ANCHOR_CAP, frozenset(
+                i for i in maybe if not self._anchorable(i, plain, aligned)))
+        else:
+            cands = self.prefilter.candidates(searched, ANCHOR_CAP)
         if not plain and aligned:  # a pattern spelling a non-ASCII character has no anchors in the stand-in
             for i in self.spelled:
                 cands[i] = []
@@ -171,8 +188,7 @@ class RoleMatcher:
             # a non-ASCII text is searched whole, as it always was, unless (on a big scan, where reading each
             # pattern's parse tree pays) the pattern cannot see past a line: then the lines holding its anchors in
             # the ASCII stand-in are exactly where its matches can be
-            anchored = not entry.multi and (plain or (
-                aligned and gate is not None and entry.ascii and line_bound(entry.source)))
+            anchored = self._anchorable(i, plain, aligned and gate is not None)
             starts = head_starts(entry.source, lowered) if not anchored and lowered is not None else None
             found_at = _matches(regex, text, cands[i] if anchored else None) if starts is None else \
                 _matches_at(regex, text, starts)
@@ -185,6 +201,8 @@ class RoleMatcher:
 
 
 ANCHOR_CAP = 64
+#: when the native gate leaves this many patterns or fewer, their anchors are looked for one pattern at a time
+FEW_PATTERNS = 6
 _WEB_EXT = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts", ".vue", ".svelte", ".astro")
 #: matches of one pattern examined in one file before it is judged absent (a bound on work, not on correctness
 #: of the common case: real files have few matches of any one pattern)
