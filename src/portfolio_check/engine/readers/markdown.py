@@ -30,10 +30,28 @@ def _at(line_of: LineOf | None, i: int) -> int | None:
     return line_of(i) if line_of else i
 
 
-#: lines that may be a heading (ATX ``#``, a setext underline) or hold an image: the only lines looked at one by
-#: one; the prose between them is counted whole
-_NOTABLE = re.compile(r"^(?:#|[ \t]{0,3}(?:=+|-+)[^\S\n]*$|https://github\.com/|[^\n]*?(?:!\[|<img|<video|<IMG))",
-                      re.MULTILINE)
+#: lines that may be a heading (ATX ``#``, a setext underline) or a bare video link, found by the newline before
+#: them (a literal the regex engine finds fast); the first line is tried on its own
+_HEADING_LINE = re.compile(r"\n(?:#|[ \t]{0,3}(?:=+|-+)[^\S\n]*(?=\n|\Z)|https://github\.com/)")
+_FIRST_HEADING_LINE = re.compile(r"#|[ \t]{0,3}(?:=+|-+)[^\S\n]*(?=\n|\Z)|https://github\.com/")
+_IMAGE = re.compile(r"!\[|<img|<video|<IMG")
+
+
+def _notable_lines(prose: str) -> list[int]:
+    """Where the lines start that may be a heading or hold an image: the only lines looked at one by one; the prose
+    between them is counted whole."""
+    starts = [m.start() + 1 for m in _HEADING_LINE.finditer(prose)]
+    if _FIRST_HEADING_LINE.match(prose):
+        starts.append(0)
+    last = -1
+    for m in _IMAGE.finditer(prose):
+        if m.start() < last:
+            continue  # another image on a line already taken
+        start = prose.rfind("\n", 0, m.start()) + 1
+        starts.append(start)
+        end = prose.find("\n", m.start())
+        last = len(prose) if end < 0 else end
+    return sorted(set(starts))
 
 
 def _sections_and_images(ff: FileFacts, prose: str, rules: Rules, line_of: LineOf | None) -> None:
@@ -49,11 +67,10 @@ def _sections_and_images(ff: FileFacts, prose: str, rules: Rules, line_of: LineO
     counter = LineCounter(prose)
     pos = 0  # the prose from here to the next heading is not counted yet
     seen = 0
-    for m in _NOTABLE.finditer(prose):
+    for start in _notable_lines(prose):
         seen += 1
         if seen % 512 == 0:
             check_budget()
-        start = m.start()
         end = prose.find("\n", start)
         end = len(prose) if end < 0 else end
         line = prose[start:end].rstrip()
