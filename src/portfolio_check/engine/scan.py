@@ -40,8 +40,10 @@ class ScanOptions:
 
 #: below this many files to read, starting processes costs more than it saves
 PARALLEL_MIN_FILES = 120
-#: files handed to a reading process at a time
+#: files handed to a reading process at a time: at least this many, and up to a sixteenth of a process's share
+#: (fewer, bigger batches of results cost the scanning process less; enough of them keep the processes even)
 CHUNK = 24
+MAX_CHUNK = 256
 _WORKER: tuple[Path, Rules] | None = None
 
 
@@ -72,7 +74,8 @@ def read_files(root: Path, work: list[tuple[str, str]], rules: Rules, workers: i
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_quiet_collector) as pool:
-            yield from pool.map(_read_one, work, chunksize=CHUNK)
+            chunk = max(CHUNK, min(MAX_CHUNK, len(work) // (workers * 16)))
+            yield from pool.map(_read_one, work, chunksize=chunk)
     finally:
         _WORKER = None
         gc.unfreeze()
