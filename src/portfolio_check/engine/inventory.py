@@ -212,17 +212,20 @@ def list_files(
     root_str = str(root) + os.sep
     vendored = _glob_union(VENDORED_PATH_GLOBS)
     real_dirs: dict[str, str] = {"": str(root)}  # folder -> its real path, resolved once per folder
+    excluded_folders: dict[str, bool] = {}
     for rel in candidates:
         try:
             rel.encode("utf-8")
         except UnicodeEncodeError:  # a name that is not UTF-8 cannot be reported faithfully in JSON or markdown
             skipped.add("name not UTF-8", rel.encode("utf-8", "backslashreplace").decode("ascii", "replace"))
             continue
-        parts = rel.split("/")
-        if any(_excluded_dir(p) for p in parts[:-1]):
-            skipped.add("excluded folder", rel)
-            continue
-        if is_git and _under_virtualenv(root, parts, venv_cache):
+        folder = rel.rpartition("/")[0]
+        excluded = excluded_folders.get(folder)
+        if excluded is None:  # once per folder
+            parts = folder.split("/") if folder else []
+            excluded = excluded_folders[folder] = any(_excluded_dir(p) for p in parts) or (
+                is_git and _under_virtualenv(root, [*parts, ""], venv_cache))
+        if excluded:
             skipped.add("excluded folder", rel)
             continue
         if vendored.match(rel) is not None:
@@ -240,10 +243,10 @@ def list_files(
         if stat.S_ISLNK(st.st_mode):
             real = os.path.realpath(full)
         else:
-            folder, _, name = rel.rpartition("/")
+            name = rel.rpartition("/")[2]
             above = real_dirs.get(folder)
             if above is None:
-                above = real_dirs[folder] = os.path.realpath(root_str + folder)
+                above = _real_folder(folder, real_dirs)
             real = f"{above}{os.sep}{name}"
         if not real.startswith(root_str):
             skipped.add("symlink leaving the repository", rel)
@@ -268,6 +271,25 @@ def list_files(
         entries.append(FileEntry(rel, st.st_size))
     entries.sort(key=lambda e: e.rel)
     return entries, is_git
+
+
+def _real_folder(folder: str, known: dict[str, str]) -> str:
+    """``os.path.realpath`` of a folder of the repository, from the nearest folder above it already resolved: one
+    ``lstat`` per new folder (a link among them is resolved whole), not one per part of every path."""
+    todo: list[str] = []
+    here = folder
+    while here not in known:
+        todo.append(here)
+        here = here.rpartition("/")[0]
+    base = known[here]
+    for here in reversed(todo):
+        candidate = f"{base}{os.sep}{here.rpartition('/')[2]}"
+        try:
+            link = stat.S_ISLNK(os.lstat(candidate).st_mode)
+        except OSError:
+            link = False  # gone meanwhile: realpath would keep the name as it is
+        base = known[here] = os.path.realpath(candidate) if link else candidate
+    return base
 
 
 def _under_virtualenv(root: Path, parts: list[str], cache: dict[str, bool]) -> bool:
