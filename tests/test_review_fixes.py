@@ -57,6 +57,28 @@ def test_a_tracked_folder_replaced_by_a_link_outside_is_never_read(tmp_path: Pat
     assert any("symlink" in w for w in result.warnings)
 
 
+@pytest.mark.parametrize("depth", [1, 3])
+def test_a_nested_folder_linked_outside_is_never_read_and_one_linked_inside_is(tmp_path: Path, depth: int) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "app.py").write_text("import prometheus_client\n")
+    repo_dir = tmp_path / "repo"
+    repo = git.Repo.init(repo_dir)
+    deep = repo_dir.joinpath(*["lvl"] * depth)
+    (deep / "d").mkdir(parents=True)
+    (deep / "d" / "app.py").write_text("x = 1\n")
+    (repo_dir / "real").mkdir()
+    (repo_dir / "real" / "serve.py").write_text("from fastapi import FastAPI\napp = FastAPI()\n")
+    commit_all(repo)
+    (deep / "d" / "app.py").unlink()
+    (deep / "d").rmdir()
+    (deep / "d").symlink_to(outside)  # below real folders: only this part of the path leaves
+    result = scan_repo(repo_dir)
+    assert result.finding("monitoring").status == "missing"
+    assert any("symlink" in w for w in result.warnings)
+    assert result.finding("serving").status != "missing"  # the real folder next to it is read
+
+
 def test_a_repository_cannot_waive_its_own_gaps_in_a_batch(tmp_path: Path) -> None:
     waive_all = tmp_path / "sneaky"
     waive_all.mkdir()
