@@ -178,3 +178,37 @@ def test_anchors_looked_for_pattern_by_pattern_are_those_of_one_pass_for_all():
                 assert one_by_one == expected, (role, ids)
                 checked += len(expected)
     assert checked > 100
+
+
+def test_plain_imports_read_without_a_parser_name_what_the_parser_names():
+    import ast
+    import itertools
+
+    from portfolio_check.engine.readers.python import _plain_import
+
+    def by_ast(line: str) -> list[str] | None:
+        try:
+            tree = ast.parse(line.strip())
+        except SyntaxError:
+            return None
+        out: list[str] = []
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                out += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                out += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        return out
+
+    heads = ["import os", "import os.path as p", "import a.b.c, d as e,f", "from a.b import c", "from x import *",
+             "from __future__ import annotations", "from . import x", "from ..pkg.mod import y as z, w",
+             "import if", "import a as if", "from if import x", "from a import class", "import a.if",
+             "from a import b,", "import a . b", "from a import (b)", "import ﬁle", "import a; import b",
+             "from a import b as c as d", "import", "from a import", "from .a import b"]
+    checked = 0
+    for head, lead, tail in itertools.product(heads, ["", "    ", "\t"], ["", "   ", "\t  "]):
+        line = lead + head.replace(" ", "  " if tail == "   " else " ") + tail
+        fast = _plain_import(line)
+        if fast is not None:
+            assert fast == by_ast(line), line
+            checked += 1
+    assert checked > 60

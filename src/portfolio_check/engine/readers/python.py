@@ -5,6 +5,7 @@ files holding a shape's words, and for code files with evidence (whose functions
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -51,16 +52,19 @@ def imports(ff: FileFacts, source: str, role: str, code_view: str, line_of: Line
         if end - start > MAX_IMPORT_STMT:
             ok = False
             continue
-        try:
-            tree = ast.parse(source[start:end].strip())
-        except (SyntaxError, ValueError):
-            ok = False
-            continue
+        names = _plain_import(code_view[start:end]) if end - start == len(stmt) else None
+        tree = None
+        if names is None:
+            try:
+                tree = ast.parse(source[start:end].strip())
+            except (SyntaxError, ValueError):
+                ok = False
+                continue
         line = counter.at(start)
         at = (line_of(line) if line_of else line) or 1
         text = snippet(stmt)
-        got: list[tuple[str, int, str, str]] = []
-        for node in tree.body:
+        got: list[tuple[str, int, str, str]] = [(name, at, role, text) for name in names or ()]
+        for node in tree.body if tree is not None else ():
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     got.append((alias.name, at, role, text))
@@ -74,6 +78,39 @@ def imports(ff: FileFacts, source: str, role: str, code_view: str, line_of: Line
     for _indent, got in found:
         ff.imports.extend(got)
     return ok
+
+
+_NAME = r"[A-Za-z_]\w*"
+_DOTTED = rf"{_NAME}(?:\.{_NAME})*"
+_AS = rf"(?:[ \t]+as[ \t]+{_NAME})?"
+_PLAIN_IMPORT = re.compile(rf"[ \t]*import[ \t]+({_DOTTED}{_AS}(?:[ \t]*,[ \t]*{_DOTTED}{_AS})*)[ \t]*")
+_PLAIN_FROM = re.compile(
+    rf"[ \t]*from[ \t]+(\.*{_DOTTED}|\.+)[ \t]+import[ \t]+"
+    rf"(\*|{_NAME}(?:[ \t]+as[ \t]+{_NAME})?(?:[ \t]*,[ \t]*{_NAME}(?:[ \t]+as[ \t]+{_NAME})?)*)[ \t]*")
+
+
+def _plain_import(line: str) -> list[str] | None:
+    """The names ``ast`` would give for a one-line import in its plainest form (ASCII names, no keyword among
+    them), as the import readers record them; None for anything else (then ``ast`` reads it)."""
+    if not line.isascii():
+        return None
+    m = _PLAIN_IMPORT.fullmatch(line)
+    if m is not None:
+        parts = [p.split() for p in m.group(1).split(",")]  # [name] or [name, "as", alias]
+        if any(keyword.iskeyword(w) for p in parts for w in (*p[0].split("."), *p[2:])):
+            return None
+        return [p[0] for p in parts]
+    m = _PLAIN_FROM.fullmatch(line)
+    if m is None:
+        return None
+    module, what = m.group(1), m.group(2)
+    parts = [p.split() for p in what.split(",")]
+    if any(keyword.iskeyword(w) for w in module.split(".")) or any(
+            keyword.iskeyword(w) for p in parts for w in (p[0], *p[2:])):
+        return None
+    if module.startswith("."):
+        return []  # a relative import: the repository's own code
+    return [module, *(f"{module}.{p[0]}" for p in parts)]
 
 
 def tree_imports(ff: FileFacts, tree: ast.AST, source: str, role: str, line_of: LineOf | None = None) -> None:
