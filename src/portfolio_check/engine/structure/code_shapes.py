@@ -81,46 +81,29 @@ def dotted(node: ast.AST) -> str:
     return ".".join(reversed(parts))
 
 
+#: fields that hold only markers (load/store contexts, operators): a third of all nodes, never needed here
+_NOT_CHILDREN = frozenset({"ctx", "op", "ops", "type_ignores"})
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
 def _walk_local(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
-    """Every node under ``nodes`` without entering nested function or class definitions."""
+    """Every node under ``nodes`` without entering nested function or class definitions (nor the context and
+    operator markers, which no question here is about)."""
     stack: list[ast.AST] = list(reversed(nodes))
+    pop, push, node_type, skip, scopes = stack.pop, stack.append, ast.AST, _NOT_CHILDREN, _NESTED_SCOPES
     while stack:
-        node = stack.pop()
+        node = pop()
         yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                stack.append(child)
-
-
-def _calls_in(nodes: list[ast.stmt]) -> Iterator[str]:
-    for n in _walk_local(nodes):
-        if isinstance(n, ast.Call):
-            yield dotted(n.func)
-
-
-def _assigned_from_call(nodes: list[ast.stmt]) -> set[str]:
-    names: set[str] = set()
-    for n in _walk_local(nodes):
-        value = n.value if isinstance(n, (ast.Assign, ast.AnnAssign)) else None
-        if isinstance(value, ast.Await):
-            value = value.value
-        if value is None or not isinstance(value, ast.Call):
-            continue
-        targets = n.targets if isinstance(n, ast.Assign) else [n.target]  # type: ignore[attr-defined]
-        for t in targets:
-            if isinstance(t, (ast.Name, ast.Attribute)):
-                names.add(dotted(t))
-    return names
-
-
-def _returns_call(nodes: list[ast.stmt]) -> bool:
-    for n in _walk_local(nodes):
-        if isinstance(n, ast.Return) and n.value is not None:
-            v = n.value.value if isinstance(n.value, ast.Await) else n.value
-            if isinstance(v, ast.Call) and not re.search(r"(?:HTTPException|Response|jsonify|str|print|dict|log\w*)$",
-                                                         dotted(v.func)):
-                return True
-    return False
+        for attr in node._fields:
+            if attr in skip:
+                continue
+            value = getattr(node, attr, None)
+            if type(value) is list:
+                for v in value:
+                    if isinstance(v, node_type) and not isinstance(v, scopes):
+                        push(v)
+            elif isinstance(value, node_type) and not isinstance(value, scopes):
+                push(value)
 
 
 def _status_4xx(call: ast.Call) -> bool:
@@ -141,8 +124,6 @@ def _handler_names(handler: ast.ExceptHandler) -> str:
     return " ".join(dotted(e) for e in elts)
 
 
-#: fields that hold only markers (load/store contexts, operators): a third of all nodes, never needed here
-_NOT_CHILDREN = frozenset({"ctx", "op", "ops", "type_ignores"})
 
 
 class _Never:
@@ -263,13 +244,49 @@ def _decorated(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
 def _loop(node: ast.For | ast.AsyncFor | ast.While, shapes: Shapes) -> None:
     """A loop that tries, catches a named failure and waits is a retry with backoff; with a bare ``except:`` that
     swallows everything it is only a retry loop."""
-    body = list(node.body)
-    tries = [n for n in _walk_local(body) if isinstance(n, ast.Try)]
-    calls = list(_calls_in(body))
-    if tries and any(_SLEEP.search(c) for c in calls):
-        named = any(h.type is not None and not _BROAD.fullmatch(_handler_names(h)) for t in tries for h in t.handlers)
-        waiting = any(_READINESS.search(c) for c in calls)  # waiting for a service to start is not a retry policy
+    block = _Block(list(node.body))
+    if block.tries and any(_SLEEP.search(c) for c in block.calls):
+        named = any(h.type is not None and not _BROAD.fullmatch(_handler_names(h))
+                    for t in block.tries for h in t.handlers)
+        waiting = any(_READINESS.search(c) for c in block.calls)  # waiting for a service to start: no retry policy
         shapes.add("retry_backoff" if named and not waiting else "retry_loop", node)
+
+
+class _Block:
+    """What a block of statements holds (nested definitions aside), from one walk: the names it calls, the ``try``
+    statements in it, the names it assigns from a call, whether it returns a call's result, and whether it has a
+    ``continue``."""
+
+    def __init__(self, nodes: list[ast.stmt]) -> None:
+        self.calls: list[str] = []
+        self.tries: list[ast.Try] = []
+        self.assigned: set[str] = set()
+        self.returns_call = False
+        self.has_continue = False
+        for n in _walk_local(nodes):
+            t = type(n)
+            if t is ast.Call:
+                self.calls.append(dotted(n.func))  # type: ignore[attr-defined]
+            elif t is ast.Try:
+                self.tries.append(n)  # type: ignore[arg-type]
+            elif t is ast.Assign or t is ast.AnnAssign:
+                value = n.value  # type: ignore[attr-defined]
+                if isinstance(value, ast.Await):
+                    value = value.value
+                if isinstance(value, ast.Call):
+                    targets = n.targets if t is ast.Assign else [n.target]  # type: ignore[attr-defined]
+                    self.assigned.update(dotted(x) for x in targets if isinstance(x, (ast.Name, ast.Attribute)))
+            elif t is ast.Return:
+                value = n.value  # type: ignore[attr-defined]
+                v = value.value if isinstance(value, ast.Await) else value
+                if isinstance(v, ast.Call) and not _NOT_A_RESULT.search(dotted(v.func)):
+                    self.returns_call = True
+            elif t is ast.Continue:
+                self.has_continue = True
+
+
+#: what a ``return`` of which is not the result of the guarded work (an error response, a log line, a string)
+_NOT_A_RESULT = re.compile(r"(?:HTTPException|Response|jsonify|str|print|dict|log\w*)$")
 
 
 #: calls a guarded path makes: a model, an API or a search (a fallback around reading a CSV is not a guardrail)
@@ -279,17 +296,16 @@ _GUARDED_CALL = re.compile(r"(?:^|\.)(?:invoke|ainvoke|predict\w*|generate\w*|cr
 
 
 def _try(node: ast.Try, shapes: Shapes) -> None:
-    if not any(_GUARDED_CALL.search(c) for c in _calls_in(node.body)):
+    body = _Block(node.body)
+    if not any(_GUARDED_CALL.search(c) for c in body.calls):
         return
-    tried = _assigned_from_call(node.body)
     for h in node.handlers:
         names = _handler_names(h)
-        calls = list(_calls_in(h.body))
-        if _RATE_LIMIT_EXC.search(names) and (any(_SLEEP.search(c) for c in calls) or
-                                              any(isinstance(n, ast.Continue) for n in _walk_local(h.body))):
+        handler = _Block(h.body)
+        if _RATE_LIMIT_EXC.search(names) and (any(_SLEEP.search(c) for c in handler.calls) or handler.has_continue):
             shapes.add("rate_limit", h)
-        if tried & _assigned_from_call(h.body) or any(_FALLBACK_CALL.search(c) for c in calls) \
-                or (_returns_call(node.body) and _returns_call(h.body)):
+        if body.assigned & handler.assigned or any(_FALLBACK_CALL.search(c) for c in handler.calls) \
+                or (body.returns_call and handler.returns_call):
             shapes.add("fallback", h)
 
 
