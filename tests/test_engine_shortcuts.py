@@ -212,3 +212,25 @@ def test_plain_imports_read_without_a_parser_name_what_the_parser_names():
             assert fast == by_ast(line), line
             checked += 1
     assert checked > 60
+
+
+def test_string_bodies_end_where_the_plain_spelling_of_their_grammar_ends():
+    import random
+    import re
+
+    from portfolio_check.engine.readers.views import _PY_CLOSE
+
+    plain = {  # each body as the grammar says it: any character but the quote or a backslash, or an escape
+        '"""': r'(?:[^"\\]|\\[\s\S]|"(?!""))*(?:"""|\Z)',
+        "'''": r"(?:[^'\\]|\\[\s\S]|'(?!''))*(?:'''|\Z)",
+        '"': r'(?:[^"\\\n]|\\[\s\S])*(?:"|(?=\n)|\Z)',
+        "'": r"(?:[^'\\\n]|\\[\s\S])*(?:'|(?=\n)|\Z)",
+    }
+    rnd = random.Random(11)
+    alphabet = ['"', "'", "\\", "\n", "a", " ", "é", '"""', "'''"]
+    for quote, spelled in plain.items():
+        rx = re.compile(spelled)
+        for _ in range(3000):
+            text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+            a, b = rx.match(text), _PY_CLOSE[quote].match(text)
+            assert (a and a.end()) == (b and b.end()), (quote, text)

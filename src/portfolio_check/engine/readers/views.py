@@ -23,21 +23,20 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 
 #: the next comment or string opener in Python source
 _PY_NEXT = re.compile(r"""#|(?<![\w])[rRbBuUfF]{0,2}(?:\"\"\"|'''|"|')""")
+#: the rest of a string literal after its opening quotes (to the closing quotes, or where an unclosed one-line string
+#: ends); each written as runs of plain characters between escapes, which the regex engine takes in one step
 _PY_CLOSE = {
-    '"""': re.compile(r'(?:[^"\\]|\\[\s\S]|"(?!""))*(?:"""|\Z)'),
-    "'''": re.compile(r"(?:[^'\\]|\\[\s\S]|'(?!''))*(?:'''|\Z)"),
-    '"': re.compile(r'(?:[^"\\\n]|\\[\s\S])*(?:"|(?=\n)|\Z)'),
-    "'": re.compile(r"(?:[^'\\\n]|\\[\s\S])*(?:'|(?=\n)|\Z)"),
+    '"""': re.compile(r'[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*(?:"""|\Z)'),
+    "'''": re.compile(r"[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*(?:'''|\Z)"),
+    '"': re.compile(r'[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*(?:"|(?=\n)|\Z)'),
+    "'": re.compile(r"[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*(?:'|(?=\n)|\Z)"),
 }
 _LINE_END = re.compile(r"[^\n]*")
 
 #: the next comment or plain string opener in JavaScript/TypeScript (template literals are left as they are)
 _JS_NEXT = re.compile(r"""//|/\*|"|'""")
 _JS_BLOCK_END = re.compile(r"[\s\S]*?(?:\*/|\Z)")
-_JS_CLOSE = {
-    '"': re.compile(r'(?:[^"\\\n]|\\[\s\S])*(?:"|(?=\n)|\Z)'),
-    "'": re.compile(r"(?:[^'\\\n]|\\[\s\S])*(?:'|(?=\n)|\Z)"),
-}
+_JS_CLOSE = {"'": _PY_CLOSE["'"], '"': _PY_CLOSE['"']}  # the same one-line strings
 
 _MD_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
 _HTML_COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
