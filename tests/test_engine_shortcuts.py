@@ -234,3 +234,37 @@ def test_string_bodies_end_where_the_plain_spelling_of_their_grammar_ends():
             text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
             a, b = rx.match(text), _PY_CLOSE[quote].match(text)
             assert (a and a.end()) == (b and b.end()), (quote, text)
+
+
+@pytest.mark.parametrize(("pattern", "anchors"), [
+    (r"\bre-?ran\b", {"reran", "re-ran"}), (r"post[-_]?mortem", {"mortem"}), (r"(?i)Post-?Mortem", {"postmortem",
+     "post-mortem"}), (r"a?bc", {"bc"}), (r"[Aa]bc", {"abc"}), (r"x[-_]y", None), (r"lessons? learned",
+     {"lesson learned", "lessons learned"}),
+])
+def test_anchors_fork_at_an_optional_character(pattern, anchors):
+    from portfolio_check.engine.anchors import parse_literals
+
+    assert parse_literals(pattern) == (frozenset(anchors) if anchors is not None else None)
+
+
+def test_every_match_of_every_rule_holds_one_of_its_anchors():
+    import re
+
+    from _portfolio import AI_APP, MEMO_REPO, MODEL_PROJECT
+
+    from portfolio_check.engine.anchors import parse_literals
+    from portfolio_check.engine.rules import bundled_rules
+
+    texts = [t for files in (AI_APP, MODEL_PROJECT, MEMO_REPO) for t in files.values() if isinstance(t, str)]
+    texts += ["We re-ran it; a post-mortem and a postmortem; lessons learned; trade-offs and tradeoffs."]
+    checked = 0
+    for src in bundled_rules().regex_sources():
+        lits = parse_literals(src)
+        if lits is None:
+            continue
+        rx = re.compile(src, re.MULTILINE)
+        for text in texts:
+            for m in rx.finditer(text):
+                assert any(lit in m.group().lower() for lit in lits), (src[:80], m.group())
+                checked += 1
+    assert checked > 100

@@ -44,21 +44,46 @@ def _choose(cands: list[frozenset[str]]) -> frozenset[str] | None:
     return max(good, key=lambda c: (not any(s.strip() in COMMON for s in c), min(len(s.strip()) for s in c), -len(c)))
 
 
+#: spellings a literal run may fork into at optional characters (``re-?ran``: reran, re-ran) before it is cut there
+MAX_SPELLINGS = 8
+
+
+def _one_char(items: Any) -> str | None:
+    """The character a single-character item matches (a literal, or a class of one letter in both cases)."""
+    if len(items) != 1:
+        return None
+    op, av = items[0]
+    if op is _c.LITERAL:
+        return chr(av)
+    if op is _c.IN:
+        chars = {chr(a).lower() for o, a in av if o is _c.LITERAL}
+        if len(chars) == 1 and all(o is _c.LITERAL for o, _ in av):
+            return chars.pop()
+    return None
+
+
 def _required(items: Any) -> frozenset[str] | None:
     cands: list[frozenset[str]] = []
-    run: list[str] = []
+    runs: list[str] = [""]  # the spellings of the literal run so far
 
     def flush() -> None:
-        if run:
-            cands.append(frozenset({"".join(run).lower()}))
-            run.clear()
+        nonlocal runs
+        if any(runs):
+            cands.append(frozenset(r.lower() for r in runs))
+        runs = [""]
 
     for op, av in items:
         if op is _c.LITERAL:
-            run.append(chr(av))
+            runs = [r + chr(av) for r in runs]
             continue
         if op in (_c.AT,):  # \b, ^, $ take no width: the literal run goes on
             continue
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] == 0 and av[1] == 1 and any(runs) \
+                and len(runs) * 2 <= MAX_SPELLINGS:
+            optional = _one_char(av[2])
+            if optional is not None:  # with it or without it: both spellings go on
+                runs = runs + [r + optional for r in runs]
+                continue
         flush()
         if op is _c.SUBPATTERN:
             sub = _required(av[-1])
@@ -77,9 +102,9 @@ def _required(items: Any) -> frozenset[str] | None:
         elif op is _c.IN:
             # a one-character class like [-_] or [Aa]: the whole run is broken; a choice of two letters
             # that differ only in case is the same lower-cased literal
-            chars = {chr(a).lower() for o, a in av if o is _c.LITERAL}
-            if len(chars) == 1 and all(o is _c.LITERAL for o, _ in av):
-                run.append(chars.pop())
+            char = _one_char([(op, av)])
+            if char is not None:
+                runs = [char]
     flush()
     return _choose(cands)
 
