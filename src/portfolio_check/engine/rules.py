@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from portfolio_check import tomlread
 from portfolio_check.engine import hyper
-from portfolio_check.engine.anchors import head_starts, line_bound
+from portfolio_check.engine.anchors import head_starts, line_bound, required_literals
 from portfolio_check.engine.budget import check as check_budget
 from portfolio_check.engine.globs import GlobSet
 
@@ -229,9 +229,21 @@ def _in_context(entry: _Entry, text: str, offset: int) -> bool:
     if entry.near is None and entry.not_near is None:
         return True
     start, end = _line_window(text, offset, entry.window)
-    if entry.near is not None and entry.near.search(text, start, end) is None:
+    window = text[start:end]
+    lower = window.lower() if window.isascii() else None
+    if entry.near is not None and (not _may_occur(entry.near, lower) or entry.near.search(text, start, end) is None):
         return False
-    return entry.not_near is None or entry.not_near.search(text, start, end) is None
+    return entry.not_near is None or not _may_occur(entry.not_near, lower) \
+        or entry.not_near.search(text, start, end) is None
+
+
+def _may_occur(regex: re.Pattern[str], lower: str | None) -> bool:
+    """False when none of the literals every match of ``regex`` holds is in ``lower`` (an ASCII text, lower-cased;
+    None: cannot tell), so the search can be skipped."""
+    if lower is None:
+        return True
+    lits = required_literals(regex.pattern)
+    return lits is None or any(lit in lower for lit in lits)
 
 
 def _line_window(text: str, offset: int, lines: int) -> tuple[int, int]:

@@ -9,6 +9,12 @@ import keyword
 import re
 from collections import Counter, deque
 from collections.abc import Iterator
+from typing import Any
+
+try:
+    import ahocorasick as _aho
+except ImportError:  # pragma: no cover - the dependency is declared
+    _aho = None
 
 from portfolio_check.engine.readers.base import FileFacts, LineCounter, LineOf, scan_views, snippet
 from portfolio_check.engine.readers.views import blank, python_views
@@ -205,9 +211,26 @@ _SHAPE_WORDS = (*CALL_WORDS, "HTTPException", "Response", "abort", "jsonify",  #
 _TRY = re.compile(r"try\b")
 
 
-def may_have_shapes(code: str) -> bool:
-    """Whether ``code`` (comments and strings blanked) holds a word some code shape needs."""
-    if any(w in code for w in _SHAPE_WORDS):
+_WORD_FINDER: list[Any] = []
+
+
+def _shape_words_in(code: str) -> set[str]:
+    """Which of the shape words ``code`` holds: one Aho-Corasick pass, not a substring search per word."""
+    if not _WORD_FINDER:
+        if _aho is None:
+            return {w for w in _SHAPE_WORDS if w in code}
+        auto = _aho.Automaton()
+        for w in _SHAPE_WORDS:
+            auto.add_word(w, w)
+        auto.make_automaton()
+        _WORD_FINDER.append(auto)
+    return {w for _end, w in _WORD_FINDER[0].iter(code)}
+
+
+def may_have_shapes(code: str, words: set[str]) -> bool:
+    """Whether ``code`` (comments and strings blanked), holding ``words`` of the shape words, has a word some code
+    shape needs."""
+    if words:
         return True
     return any(m.start() == 0 or not (code[m.start() - 1].isalnum() or code[m.start() - 1] == "_")
                for m in _TRY.finditer(code))
@@ -259,7 +282,8 @@ def read_python(ff: FileFacts, text: str, rules: Rules, role: str) -> None:
     """Imports, patterns and (where its words occur) code shapes of one Python file. The syntax tree is built only
     for the files that need it: those holding a shape's words, and code files with evidence (whose functions tell
     whether the evidence is ever called)."""
-    if role == "code" and NOTEBOOK_EXPORT.search(text[:4000]):
+    head = text[:4000]
+    if role == "code" and ("Colab" in head or "# In[" in head or "jupyt" in head) and NOTEBOOK_EXPORT.search(head):
         role = "notebook"  # a Colab/Jupyter export or a jupytext notebook is a notebook kept as .py
     ff.roles.add(role)
     views = python_views(text)
@@ -267,10 +291,11 @@ def read_python(ff: FileFacts, text: str, rules: Rules, role: str) -> None:
     spans: list[tuple[int, int]] = []
     if not imports(ff, text, role, code, spans=spans):
         ff.warnings.append(f"{ff.rel}: an import statement does not parse; some imports unknown")
-    tried = may_have_shapes(code)
+    words = _shape_words_in(code)
+    tried = may_have_shapes(code, words)
     tree = parse(text) if tried else None
     if tree is not None:
-        shapes(ff, text, role, tree=tree, refs=False, calls=any(w in code for w in CALL_WORDS))
+        shapes(ff, text, role, tree=tree, refs=False, calls=not words.isdisjoint(CALL_WORDS))
     scan_views(ff, rules.matcher(role, ff.rel), views, role)
     if not tried and role == "code" and any(h[2] == "code" for h in ff.hits):
         tree = parse(text)
