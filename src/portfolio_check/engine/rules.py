@@ -360,7 +360,13 @@ class TermCounter:
             return out  # none of the terms can occur in the text: no further look at it
         lowered = _lowered(text)
         aligned = lowered is not None
-        cands = self.prefilter.candidates(lowered, cap=1 << 30) if lowered is not None else {}
+        ids = [i for i, p in enumerate(possible) if p]
+        if lowered is None:
+            cands = {}
+        elif len(ids) < len(possible):  # the gate ruled some kinds out: only the others' anchors are looked for
+            cands = self.prefilter.candidates_of(lowered, ids, cap=1 << 30)
+        else:
+            cands = self.prefilter.candidates(lowered, cap=1 << 30)
         if lowered is not None and not text.isascii():  # a pattern spelling non-ASCII: no anchors in the stand-in
             for i, src in enumerate(self.sources):
                 if not src.isascii():
