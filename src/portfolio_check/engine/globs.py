@@ -38,8 +38,12 @@ class GlobSet:
     def __init__(self, globs: Sequence[str], by_name: Sequence[bool] | bool = True, ignore_case: bool = True) -> None:
         self.globs = tuple(globs)
         names = [by_name] * len(self.globs) if isinstance(by_name, bool) else list(by_name)
-        flags = re.IGNORECASE if ignore_case else 0
-        self._regexes = [(re.compile(fnmatch.translate(g), flags), n) for g, n in zip(self.globs, names, strict=True)]
+        if len(names) != len(self.globs):
+            raise ValueError("one by_name flag per glob")
+        self._flags = re.IGNORECASE if ignore_case else 0
+        self._by_name = names
+        #: each glob's regex, compiled the first time the glob is tried (most globs never are in one repository)
+        self._regexes: list[re.Pattern[str] | None] = [None] * len(self.globs)
         self._ignore_case = ignore_case
         self._always: list[int] = []
         table: dict[str, list[int]] = {}
@@ -66,8 +70,10 @@ class GlobSet:
         return sorted(found)
 
     def _matches(self, i: int, rel: str, name: str) -> bool:
-        rx, by_name = self._regexes[i]
-        return rx.match(rel) is not None or (by_name and rx.match(name) is not None)
+        rx = self._regexes[i]
+        if rx is None:
+            rx = self._regexes[i] = re.compile(fnmatch.translate(self.globs[i]), self._flags)
+        return rx.match(rel) is not None or (self._by_name[i] and rx.match(name) is not None)
 
     def matching(self, rel: str) -> list[int]:
         """Indices of the globs that match ``rel``, in order."""
