@@ -227,10 +227,16 @@ def _shape_words_in(code: str) -> set[str]:
     return {w for _end, w in _WORD_FINDER[0].iter(code)}
 
 
+#: words of a request rejected with a 4xx status, which only counts with such a status written in the code
+_REJECT_WORDS = frozenset({"HTTPException", "Response", "abort", "jsonify"})
+#: a 4xx status as an int literal (however written), or a named one (status.HTTP_422_...)
+_STATUS_4XX = re.compile(r"\b(?:4_?\d_?\d|0[xXoObB][0-9a-fA-F_]+)\b|HTTP_4")
+
+
 def may_have_shapes(code: str, words: set[str]) -> bool:
-    """Whether ``code`` (comments and strings blanked), holding ``words`` of the shape words, has a word some code
+    """Whether ``code`` (comments and strings blanked), holding ``words`` of the shape words, has what some code
     shape needs."""
-    if words:
+    if words and not (words <= _REJECT_WORDS and _STATUS_4XX.search(code) is None):
         return True
     return any(m.start() == 0 or not (code[m.start() - 1].isalnum() or code[m.start() - 1] == "_")
                for m in _TRY.finditer(code))
