@@ -268,3 +268,63 @@ def test_every_match_of_every_rule_holds_one_of_its_anchors():
                 assert any(lit in m.group().lower() for lit in lits), (src[:80], m.group())
                 checked += 1
     assert checked > 100
+
+
+TRY_SOURCE = '''
+import requests
+
+
+def fetch(url):
+    try:
+        return requests.get(url, params={"q": 1}).json()
+    except requests.ConnectionError:
+        return requests.get(MIRROR + url).json()
+    finally:
+        log("done")
+
+
+class Client:
+    def answer(self, q):
+        for attempt in range(3):
+            try:
+                result = self.llm.invoke(q)
+                try:
+                    parse(result)
+                except ValueError:
+                    result = self.backup_llm.invoke(q)
+            except RateLimitError:
+                continue
+            else:
+                return result
+        text = """
+try:
+    not code
+"""
+        return None
+'''
+
+
+def test_try_blocks_are_the_outermost_try_statements_with_their_clauses():
+    from portfolio_check.engine.readers.python import try_blocks
+    from portfolio_check.engine.readers.views import python_views
+
+    code = python_views(TRY_SOURCE).get("text")
+    blocks = try_blocks(code)
+    assert [TRY_SOURCE[s:e].splitlines()[0].strip() for s, e, _ in blocks] == ["try:", "try:"]
+    assert [TRY_SOURCE[s:e].splitlines()[-1].strip() for s, e, _ in blocks] == ['log("done")', "return result"]
+    assert [indent for _, _, indent in blocks] == [" " * 4, " " * 12]
+
+
+@pytest.mark.parametrize("source", [TRY_SOURCE, TRY_SOURCE.replace("    ", "\t"),
+                                    TRY_SOURCE.replace("RateLimitError", "RateLimitError as e")])
+def test_try_statements_read_alone_give_the_shapes_the_whole_file_gives(source):
+    import ast
+
+    from portfolio_check.engine.readers.base import FileFacts
+    from portfolio_check.engine.readers.python import _try_shapes_only, shapes
+    from portfolio_check.engine.readers.views import python_views
+
+    alone, whole = FileFacts("a.py"), FileFacts("a.py")
+    assert _try_shapes_only(alone, source, python_views(source).get("text"), "code", set())
+    shapes(whole, source, "code", tree=ast.parse(source), refs=False, calls=False)
+    assert alone.hits and alone.hits == whole.hits

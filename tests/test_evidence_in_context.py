@@ -604,3 +604,24 @@ def test_tutorial_folders_are_not_the_authors_results(make_repo, scan):
         | XGBoost | 28.3 |
     """)
     assert status(scan(make_repo({"docs/tutorial/05-training.md": tutorial})), "baselines") == "missing"
+
+
+def test_a_fallback_is_read_from_its_try_statement_even_where_the_rest_of_the_file_does_not_parse(make_repo, scan):
+    client = '''
+        import openai
+
+        print "migrated from Python 2"
+
+
+        def answer(q):
+            try:
+                return openai.chat.completions.create(model="gpt-4o", messages=q)
+            except openai.APIError:
+                return openai.chat.completions.create(model="gpt-4o-mini", messages=q)
+
+
+        print(answer([]))
+    '''
+    finding = scan(make_repo({"app.py": client})).finding("failure_handling")
+    assert finding.status == "strong"
+    assert any(loc.path == "app.py" and loc.text == "except openai.APIError:" for loc in finding.locations)

@@ -233,10 +233,19 @@ _REJECT_WORDS = frozenset({"HTTPException", "Response", "abort", "jsonify"})
 _STATUS_4XX = re.compile(r"\b(?:4_?\d_?\d|0[xXoObB][0-9a-fA-F_]+)\b|HTTP_4")
 
 
+def shape_words(code: str) -> set[str]:
+    """The shape words ``code`` (comments and strings blanked) holds that can matter: a rejection's words only with
+    a 4xx status written in the code."""
+    words = _shape_words_in(code)
+    if words and words <= _REJECT_WORDS and _STATUS_4XX.search(code) is None:
+        return set()
+    return words
+
+
 def may_have_shapes(code: str, words: set[str]) -> bool:
-    """Whether ``code`` (comments and strings blanked), holding ``words`` of the shape words, has what some code
-    shape needs."""
-    if words and not (words <= _REJECT_WORDS and _STATUS_4XX.search(code) is None):
+    """Whether ``code`` (comments and strings blanked), holding ``words`` (see ``shape_words``), has what some code
+    shape needs: one of those words, or a ``try`` statement."""
+    if words:
         return True
     return any(m.start() == 0 or not (code[m.start() - 1].isalnum() or code[m.start() - 1] == "_")
                for m in _TRY.finditer(code))
@@ -284,6 +293,63 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+_TRY_LINE = re.compile(r"^([ \t]*)try[ \t]*:", re.MULTILINE)
+_CLAUSE = re.compile(r"(?:except|else|finally)\b")
+#: words of a loop's retry shape (a wait between tries); any of them, in any case, and the file is parsed whole
+_WAIT_WORDS = ("sleep", "wait", "backoff")
+
+
+def try_blocks(code: str) -> list[tuple[int, int, str]]:
+    """The outermost ``try`` statements of ``code`` (comments and strings blanked) as (start, end, indent): from the
+    ``try`` line to the last line of its clauses, by indentation."""
+    out: list[tuple[int, int, str]] = []
+    covered = -1
+    for m in _TRY_LINE.finditer(code):
+        if m.start() < covered:
+            continue  # nested in the block before
+        indent = m.group(1)
+        pos = code.find("\n", m.end())
+        end = len(code) if pos < 0 else pos
+        while pos >= 0:
+            nxt = code.find("\n", pos + 1)
+            line_end = len(code) if nxt < 0 else nxt
+            line = code[pos + 1:line_end]
+            body = line.lstrip(" \t")
+            if body and not body.isspace():
+                depth = len(line) - len(body)
+                if depth < len(indent) or (depth == len(indent) and not _CLAUSE.match(body)):
+                    break
+                end = line_end
+            pos = nxt
+        out.append((m.start(), end, indent))
+        covered = end
+    return out
+
+
+def _try_shapes_only(ff: FileFacts, source: str, code: str, role: str, words: set[str]) -> bool:
+    """The shapes of a file whose only shape word is ``try`` (no other shape can be in it), read from its ``try``
+    statements parsed one by one instead of the whole file; False when that does not apply or a statement does not
+    parse alone (then the caller parses the file whole)."""
+    if words or "try" not in code:
+        return False
+    lower = code.lower()
+    if any(w in lower for w in _WAIT_WORDS):
+        return False
+    found: list[tuple[str, int]] = []
+    for start, end, indent in reversed(try_blocks(code)):  # (the order a walk of the whole tree meets them)
+        piece = source[start:end]
+        try:
+            tree = ast.parse("if 1:\n" + piece if indent else piece)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+        first = source.count("\n", 0, start) + 1 - (1 if indent else 0)
+        found += [(tag, line + first - 1) for tag, line in read_shapes(tree, refs_too=False, calls_too=False).found]
+    lines = source.split("\n") if found else []
+    for tag, line in found:
+        ff.add(tag, line, role, snippet(lines[line - 1] if 0 < line <= len(lines) else ""))
+    return True
+
+
 def read_python(ff: FileFacts, text: str, rules: Rules, role: str) -> None:
     """Imports, patterns and (where its words occur) code shapes of one Python file. The syntax tree is built only
     for the files that need it: those holding a shape's words, and code files with evidence (whose functions tell
@@ -297,13 +363,16 @@ def read_python(ff: FileFacts, text: str, rules: Rules, role: str) -> None:
     spans: list[tuple[int, int]] = []
     if not imports(ff, text, role, code, spans=spans):
         ff.warnings.append(f"{ff.rel}: an import statement does not parse; some imports unknown")
-    words = _shape_words_in(code)
+    words = shape_words(code)
     tried = may_have_shapes(code, words)
-    tree = parse(text) if tried else None
-    if tree is not None:
-        shapes(ff, text, role, tree=tree, refs=False, calls=not words.isdisjoint(CALL_WORDS))
+    tree = None
+    whole = tried and not _try_shapes_only(ff, text, code, role, words)
+    if whole:
+        tree = parse(text)
+        if tree is not None:
+            shapes(ff, text, role, tree=tree, refs=False, calls=not words.isdisjoint(CALL_WORDS))
     scan_views(ff, rules.matcher(role, ff.rel), views, role)
-    if not tried and role == "code" and any(h[2] == "code" for h in ff.hits):
+    if not whole and role == "code" and any(h[2] == "code" for h in ff.hits):
         tree = parse(text)
         if tree is not None:
             ff.defs.extend(read_defs(tree))
