@@ -293,10 +293,12 @@ def _real_folder(folder: str, known: dict[str, str]) -> str:
 
 
 def _under_virtualenv(root: Path, parts: list[str], cache: dict[str, bool]) -> bool:
+    base = f"{root}{os.sep}"
     for i in range(1, len(parts)):
         key = "/".join(parts[:i])
-        if key not in cache:
-            cache[key] = _is_virtualenv(root / key)
+        if key not in cache:  # (string paths: a big repository has thousands of folders)
+            folder = base + key + os.sep
+            cache[key] = os.path.isfile(folder + "pyvenv.cfg") or os.path.isdir(folder + "conda-meta")  # noqa: PTH112,PTH113
         if cache[key]:
             return True
     return False
