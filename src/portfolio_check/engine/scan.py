@@ -40,17 +40,29 @@ class ScanOptions:
 
 #: below this many files to read, starting processes costs more than it saves
 PARALLEL_MIN_FILES = 120
-#: files handed to a reading process at a time: at least this many, and up to a sixteenth of a process's share
-#: (fewer, bigger batches of results cost the scanning process less; enough of them keep the processes even)
+#: files handed to a reading process at a time: from this many up to MAX_CHUNK (see ``batches``)
 CHUNK = 24
 MAX_CHUNK = 256
 _WORKER: tuple[Path, Rules] | None = None
 
 
-def _read_one(item: tuple[str, str]) -> FileFacts:
+def _read_batch(items: list[tuple[str, str]]) -> list[FileFacts]:
     assert _WORKER is not None
     root, rules = _WORKER
-    return Reader(rules).read(root, item[0], item[1])
+    reader = Reader(rules)
+    return [reader.read(root, rel, kind) for rel, kind in items]
+
+
+def batches(count: int, workers: int) -> list[tuple[int, int]]:
+    """(start, end) of the batches ``count`` files are handed out in: big while much is left (fewer result
+    messages for the scanning process), then smaller (the processes finish together, none idles at the end)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    while start < count:
+        size = min(MAX_CHUNK, max(CHUNK, (count - start) // (workers * 4)))
+        out.append((start, min(count, start + size)))
+        start += size
+    return out
 
 
 def read_files(root: Path, work: list[tuple[str, str]], rules: Rules, workers: int) -> Iterator[FileFacts]:
@@ -65,6 +77,7 @@ def read_files(root: Path, work: list[tuple[str, str]], rules: Rules, workers: i
             yield reader.read(root, rel, kind)
         return
     import gc
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
     global _WORKER
@@ -74,8 +87,9 @@ def read_files(root: Path, work: list[tuple[str, str]], rules: Rules, workers: i
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_quiet_collector) as pool:
-            chunk = max(CHUNK, min(MAX_CHUNK, len(work) // (workers * 16)))
-            yield from pool.map(_read_one, work, chunksize=chunk)
+            pending = deque(pool.submit(_read_batch, work[a:b]) for a, b in batches(len(work), workers))
+            while pending:  # in order; each batch let go once taken in
+                yield from pending.popleft().result()
     finally:
         _WORKER = None
         gc.unfreeze()
