@@ -328,3 +328,20 @@ def test_try_statements_read_alone_give_the_shapes_the_whole_file_gives(source):
     assert _try_shapes_only(alone, source, python_views(source).get("text"), "code", set())
     shapes(whole, source, "code", tree=ast.parse(source), refs=False, calls=False)
     assert alone.hits and alone.hits == whole.hits
+
+
+def test_libraries_found_by_index_are_those_a_scan_of_every_library_finds():
+    from portfolio_check.engine.rules import _norm, _npm_match, bundled_rules
+
+    rules = bundled_rules()
+    libs = rules.libraries
+    modules = {m for lib in libs for m in lib.modules}
+    names = modules | {f"{m}.sub.x" for m in modules} | {m.split(".")[0] for m in modules} | {"", "x", ".rel", "a..b"}
+    for module in sorted(names):
+        assert rules.library_for_module(module) == [
+            lib for lib in libs if any(module == m or module.startswith(m + ".") for m in lib.modules)], module
+    packages = {n for lib in libs for n in lib.npm}
+    for package in sorted(packages | {p + "x/y" for p in packages} | {"react", "@scope/pkg", ""}):
+        assert rules.library_for_npm(package) == [lib for lib in libs if any(_npm_match(package, n) for n in lib.npm)]
+    for dist in sorted({d for lib in libs for d in lib.dists} | {"Scikit-Learn", "torch", "x"}):
+        assert rules.library_for_dist(dist) == [lib for lib in libs if _norm(dist) in lib.dists]

@@ -441,6 +441,8 @@ class Rules:
             (k, list(self.postmortem.get(k, [])), False) for k in ("failure", "cause", "fix")])
         self.vetoes: tuple[tuple[str, str], ...] = tuple((x["tag"], x["by"]) for x in data.get("veto", []))
         self.experimental_dirs = frozenset(data.get("experimental_dirs", []))
+        self._libs: tuple[dict[str, list[int]], dict[str, list[int]], list[tuple[str, int]],
+                          dict[str, list[int]]] | None = None
         self._experimental_folders: dict[str, bool] = {}
         self.test_globs = tuple(data.get("test_globs", []))
         self.reasons: dict[str, str] = {}
@@ -511,15 +513,49 @@ class Rules:
                 part.lower() in self.experimental_dirs for part in folder.split("/") if part)
         return found
 
+    def _library_index(self) -> tuple[dict[str, list[int]], dict[str, list[int]], list[tuple[str, int]],
+                                      dict[str, list[int]]]:
+        """Libraries by module, by npm name (and npm prefixes ending in "/"), by distribution: a big repository
+        asks for hundreds of modules, each once."""
+        if self._libs is None:
+            modules: dict[str, list[int]] = {}
+            npm: dict[str, list[int]] = {}
+            prefixes: list[tuple[str, int]] = []
+            dists: dict[str, list[int]] = {}
+            for i, lib in enumerate(self.libraries):
+                for m in lib.modules:
+                    modules.setdefault(m, []).append(i)
+                for n in lib.npm:
+                    if n.endswith("/"):
+                        prefixes.append((n, i))
+                    else:
+                        npm.setdefault(n, []).append(i)
+                for d in lib.dists:
+                    dists.setdefault(d, []).append(i)
+            self._libs = (modules, npm, prefixes, dists)
+        return self._libs
+
+    def _picked(self, found: set[int]) -> list[Library]:
+        return [self.libraries[i] for i in sorted(found)]
+
     def library_for_module(self, module: str) -> list[Library]:
-        return [lib for lib in self.libraries if any(module == m or module.startswith(m + ".") for m in lib.modules)]
+        """Libraries whose modules are ``module`` or a package it is in (``sklearn`` for ``sklearn.metrics``)."""
+        modules = self._library_index()[0]
+        found: set[int] = set(modules.get(module, ()))
+        dot = module.find(".")
+        while dot > 0:
+            found.update(modules.get(module[:dot], ()))
+            dot = module.find(".", dot + 1)
+        return self._picked(found)
 
     def library_for_npm(self, package: str) -> list[Library]:
-        return [lib for lib in self.libraries if any(_npm_match(package, n) for n in lib.npm)]
+        _, npm, prefixes, _ = self._library_index()
+        found = set(npm.get(package, ()))
+        found.update(i for rule, i in prefixes if _npm_match(package, rule))
+        return self._picked(found)
 
     def library_for_dist(self, dist: str) -> list[Library]:
-        d = _norm(dist)
-        return [lib for lib in self.libraries if d in lib.dists]
+        return self._picked(set(self._library_index()[3].get(_norm(dist), ())))
 
 
 def _npm_match(package: str, rule: str) -> bool:
