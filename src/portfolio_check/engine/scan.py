@@ -84,6 +84,8 @@ def read_files(root: Path, work: list[tuple[str, str]], rules: Rules, workers: i
     _WORKER = (root, rules)
     gc.collect()
     gc.freeze()  # what the processes inherit (the rules, compiled patterns) is never looked at by their collector
+    threshold = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 20)  # here too: facts arrive by the thousand and hold no cycles
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_quiet_collector) as pool:
@@ -92,6 +94,7 @@ def read_files(root: Path, work: list[tuple[str, str]], rules: Rules, workers: i
                 yield from pending.popleft().result()
     finally:
         _WORKER = None
+        gc.set_threshold(*threshold)
         gc.unfreeze()
 
 
