@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+import sys
 from collections import Counter, deque
 from collections.abc import Iterator
 from typing import Any
@@ -252,7 +253,8 @@ def may_have_shapes(code: str, words: set[str]) -> bool:
 
 
 #: a name read: any identifier but one being assigned (``x = ...``, a keyword argument ``f(x=...)``)
-_NAME_READ = re.compile(r"[A-Za-z_]\w*\b(?![ \t]*=(?!=))")
+_NAME_READ = re.compile(r"[A-Za-z_]\w*+(?![ \t]*=(?!=))" if sys.version_info >= (3, 11)  # (possessive: faster)
+                        else r"[A-Za-z_]\w*\b(?![ \t]*=(?!=))")
 #: the name a ``def`` or ``class`` statement gives (no ``\b`` before: it would slow the search down many times, and
 #: code, its strings blanked, has no other "def name" or "class name")
 _DEFINED = re.compile(r"(?:def|class)[ \t]+(\w+)")
