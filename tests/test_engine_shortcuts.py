@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import itertools
 import sys
 
 import pytest
@@ -345,3 +346,16 @@ def test_libraries_found_by_index_are_those_a_scan_of_every_library_finds():
         assert rules.library_for_npm(package) == [lib for lib in libs if any(_npm_match(package, n) for n in lib.npm)]
     for dist in sorted({d for lib in libs for d in lib.dists} | {"Scikit-Learn", "torch", "x"}):
         assert rules.library_for_dist(dist) == [lib for lib in libs if _norm(dist) in lib.dists]
+
+
+@pytest.mark.parametrize("count", [1, 23, 120, 3151, 13648, 100_000])
+def test_batches_cover_the_work_in_order_and_shrink_towards_the_end(count):
+    from portfolio_check.engine.scan import CHUNK, MAX_CHUNK, batches
+
+    got = batches(count, 2)
+    assert got[0][0] == 0 and got[-1][1] == count
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(got))
+    sizes = [b - a for a, b in got]
+    assert all(s <= MAX_CHUNK for s in sizes) and all(s >= CHUNK for s in sizes[:-1])
+    assert sizes == sorted(sizes, reverse=True)[: len(sizes) - 1] + sizes[-1:]  # never grows (the last is the rest)
+    assert sizes[0] <= max(CHUNK, count // 32)  # a first batch no bigger than a sixteenth of a process's share

@@ -58,8 +58,9 @@ def batches(count: int, workers: int) -> list[tuple[int, int]]:
     messages for the scanning process), then smaller (the processes finish together, none idles at the end)."""
     out: list[tuple[int, int]] = []
     start = 0
+    most = min(MAX_CHUNK, max(CHUNK, count // (workers * 16)))  # (a batch's facts are held whole, twice: keep it small)
     while start < count:
-        size = min(MAX_CHUNK, max(CHUNK, (count - start) // (workers * 4)))
+        size = max(CHUNK, min(most, (count - start) // (workers * 4)))
         out.append((start, min(count, start + size)))
         start += size
     return out
