@@ -359,3 +359,15 @@ def test_batches_cover_the_work_in_order_and_shrink_towards_the_end(count):
     assert all(s <= MAX_CHUNK for s in sizes) and all(s >= CHUNK for s in sizes[:-1])
     assert sizes == sorted(sizes, reverse=True)[: len(sizes) - 1] + sizes[-1:]  # never grows (the last is the rest)
     assert sizes[0] <= max(CHUNK, count // 32)  # a first batch no bigger than a sixteenth of a process's share
+
+
+@pytest.mark.parametrize("text", ["import os", "  x = 1  ", "a  b", "a\tb", "tab\there", "ctl\x07x", "bidi\u202ex",
+                                  "é  ü", "x" * 300, " " * 5, "", "a\x7fb", "line\r"])
+def test_a_snippet_is_what_removing_controls_and_collapsing_spaces_gives(text):
+    import re
+
+    from portfolio_check.engine.readers.base import _CONTROL, _SPACE, SNIPPET_MAX, snippet
+
+    s = _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
+    assert snippet(text) == (s if len(s) <= SNIPPET_MAX else s[: SNIPPET_MAX - 1].rstrip() + "…")
+    assert not re.search(r"[\x00-\x1f\x7f]", snippet(text))

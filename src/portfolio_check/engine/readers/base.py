@@ -136,7 +136,10 @@ def file_kind(rel: str) -> str | None:
 
 def snippet(text: str) -> str:
     """One line of repository text, safe to print: controls removed, whitespace collapsed, trimmed."""
-    s = _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
+    if text.isascii() and text.isprintable() and "  " not in text:
+        s = text.strip()  # nothing to remove or collapse (the common case: a plain line of code or prose)
+    else:
+        s = _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
     return s if len(s) <= SNIPPET_MAX else s[: SNIPPET_MAX - 1].rstrip() + "…"
 
 
