@@ -120,6 +120,11 @@ class RoleMatcher:
         self.prefilter = Prefilter(e.source for e in self.entries)
         self.spelled = [i for i, e in enumerate(self.entries) if not e.ascii]
         self.views_used = sorted({e.view for e in self.entries})
+        #: the patterns on the raw text, with their literals, when they are few and all have ASCII literals
+        raw_few = [(i, self.prefilter.literals[i]) for i, e in enumerate(self.entries) if e.view == "raw"]
+        self._raw_few: list[tuple[int, frozenset[str]]] | None = [(i, lits) for i, lits in raw_few if lits] \
+            if 0 < len(raw_few) < 3 and all(lits and all(lit.isascii() for lit in lits) for _, lits in raw_few) \
+            else None
         self._ids: dict[str, frozenset[int]] = {}
         self._gate_of: list[int] = []
         self._ids_for: hyper.Gate | None = None
@@ -148,18 +153,29 @@ class RoleMatcher:
             return []
         gate = hyper.ACTIVE
         possible: dict[str, frozenset[int] | None] = {}  # view -> regexes the native gate lets through
+        lowered: str | None = None
+        lowered_done = False
         if gate is not None:
+            ids = self._gate_ids(gate)
             seen: dict[int, frozenset[int] | None] = {}
             for view in self.views_used:
                 text = views.get(view)
-                if id(text) not in seen:
-                    seen[id(text)] = gate.scan(text)
-                possible[view] = seen[id(text)]
-            ids = self._gate_ids(gate)
+                if id(text) in seen:
+                    possible[view] = seen[id(text)]
+                elif view == "raw" and self._raw_few is not None and all(
+                        views.get(v) is not text for v in self.views_used if v != "raw"):
+                    # one or two patterns read the raw text alone: their literals are a cheaper look than a gate
+                    # pass (the lower-cased text is needed below anyway)
+                    lowered, lowered_done = _lowered(raw), True
+                    possible[view] = None if lowered is None else frozenset(
+                        self._gate_of[i] for i, lits in self._raw_few if any(lit in lowered for lit in lits))
+                else:
+                    possible[view] = seen[id(text)] = gate.scan(text)
             if not any(allowed is None or not ids[view].isdisjoint(allowed) for view, allowed in possible.items()):
                 return []  # no pattern of this role can match this file: no further look at it
         plain = raw.isascii()
-        lowered = _lowered(raw)  # lower() keeps offsets only for ASCII text (or its ASCII stand-in)
+        if not lowered_done:
+            lowered = _lowered(raw)  # lower() keeps offsets only for ASCII text (or its ASCII stand-in)
         aligned = lowered is not None
         searched = lowered if lowered is not None else raw.lower()
         maybe = None if gate is None else [
