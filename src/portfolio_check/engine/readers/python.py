@@ -213,6 +213,7 @@ _TRY = re.compile(r"try\b")
 
 
 _WORD_FINDER: list[Any] = []
+_CALL_WORDS = frozenset(CALL_WORDS)
 
 
 def _shape_words_in(code: str) -> set[str]:
@@ -225,7 +226,12 @@ def _shape_words_in(code: str) -> set[str]:
             auto.add_word(w, w)
         auto.make_automaton()
         _WORD_FINDER.append(auto)
-    return {w for _end, w in _WORD_FINDER[0].iter(code)}
+    found: set[str] = set()
+    for _end, w in _WORD_FINDER[0].iter(code):
+        found.add(w)
+        if w in _CALL_WORDS:
+            break  # a call's word decides it all: the file is parsed whole, its calls walked
+    return found
 
 
 #: words of a request rejected with a 4xx status, which only counts with such a status written in the code

@@ -9,10 +9,10 @@ the rules file (``[memo]``, ``[postmortem]``).
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from functools import lru_cache
 
+from portfolio_check.engine.globs import GlobSet
 from portfolio_check.engine.readers.base import FileFacts, Section
 from portfolio_check.engine.rules import Rules
 
@@ -28,6 +28,12 @@ WHOLE_DOC_WORDS_PER_TERM = 150
 @lru_cache(maxsize=16)
 def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in patterns)
+
+
+@lru_cache(maxsize=4)
+def _doc_globs(globs: tuple[str, ...]) -> GlobSet:
+    """The globs of a dedicated memo's file (its path or its name, case as written)."""
+    return GlobSet(globs, by_name=True, ignore_case=False)
 
 
 def _matches(patterns: list[str], text: str) -> bool:
@@ -58,8 +64,7 @@ def judge(ff: FileFacts, rules: Rules) -> list[tuple[str, int | None, str]]:
     first_line, first_title = (first.line, "#" * first.level + " " + first.title) if first else (1, "")
     name = ff.rel.rsplit("/", 1)[-1]
     notebook = ff.rel.endswith(".ipynb")
-    dedicated = not notebook and any(fnmatch.fnmatchcase(ff.rel, g) or fnmatch.fnmatchcase(name, g)
-                                     for g in memo["doc_globs"])
+    dedicated = not notebook and _doc_globs(tuple(memo["doc_globs"])).any(ff.rel)
     if dedicated and ff.doc_words >= memo["doc_min_words"] and ff.doc_rationale >= memo["doc_min_rationale"]:
         out.append(("memo_doc", first_line, first_title))
     elif (notebook or name.lower().startswith("readme")) and ff.doc_words >= WHOLE_DOC_MIN_WORDS \
