@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - the dependency is declared
 from portfolio_check.engine.readers.base import FileFacts, LineCounter, LineOf, scan_views, snippet
 from portfolio_check.engine.readers.views import blank, python_views
 from portfolio_check.engine.rules import Rules
-from portfolio_check.engine.structure.code_shapes import BLOCK_FIELDS, CALL_WORDS, read_defs, read_shapes
+from portfolio_check.engine.structure.code_shapes import BLOCK_FIELD_SET, CALL_WORDS, read_defs, read_shapes
 
 _IMPORT_STMT = re.compile(r"^[ \t]*(?:from[ \t]+\.*[\w.]*[ \t]+import\b|import[ \t]+\w)", re.MULTILINE)
 #: a .py file that is a notebook: a Colab export, nbconvert's "# In[ ]:" cells, or a jupytext header
@@ -143,15 +143,12 @@ def tree_imports(ff: FileFacts, tree: ast.AST, source: str, role: str, line_of: 
 _BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case) if hasattr(ast, "match_case") else (ast.stmt, ast.excepthandler)
 
 
-_BLOCK_FIELDS = frozenset(BLOCK_FIELDS)
-
-
 def _statements(tree: ast.AST) -> Iterator[ast.AST]:
     """Every statement, in ``ast.walk``'s breadth-first order, without descending into expressions: imports come
     out in the same order as from ``ast.walk`` (the statement fields are visited in the node's field order, as
     ``ast.iter_child_nodes`` does), at a fraction of the cost."""
     todo = deque([tree])
-    fields = _BLOCK_FIELDS
+    fields = BLOCK_FIELD_SET
     while todo:
         node = todo.popleft()
         for name in node._fields:

@@ -144,7 +144,7 @@ def read_shapes(tree: ast.AST, refs_too: bool = True, calls_too: bool = True) ->
     if not refs_too:
         name_t = attr_t = _Never  # type: ignore[assignment]
     if not (refs_too or calls_too):
-        blocks, shaped = _BLOCKS, _SHAPED
+        blocks, shaped = BLOCK_FIELD_SET, _SHAPED
         while stack:
             node = pop()
             for attr in node._fields:
@@ -182,7 +182,7 @@ def read_shapes(tree: ast.AST, refs_too: bool = True, calls_too: bool = True) ->
 
 #: the fields that hold statements (or except handlers, match cases): functions are defined nowhere else
 BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
-_BLOCKS = frozenset(BLOCK_FIELDS)
+BLOCK_FIELD_SET = frozenset(BLOCK_FIELDS)
 #: words without which no call has a shape (``_call``): a timeout, a fit, a retry budget, a schema, a loader
 CALL_WORDS = ("timeout", ".fit", "max_retries", "response_format", "output_type", "text_format", "output_schema",
               "response_model", "structured_output", "DirectoryLoader", "ObsidianLoader", "DirectoryReader",
