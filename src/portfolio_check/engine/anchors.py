@@ -348,7 +348,8 @@ MAX_HEAD_STARTS = 4096
 def _heads(items: Any) -> frozenset[str] | None:
     """Literals (lower-cased) one of which every match of the sequence ``items`` starts with; None if unknown."""
     run: list[str] = []
-    for op, av in items:
+    items = list(items)
+    for at, (op, av) in enumerate(items):
         if op is _c.LITERAL:
             run.append(chr(av).lower())
             continue
@@ -357,6 +358,14 @@ def _heads(items: Any) -> frozenset[str] | None:
             if len(chars) == 1 and all(o is _c.LITERAL for o, _ in av):
                 run.append(chars.pop())
                 continue
+        if run and op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+            optional = _one_char(av[2])
+            if optional is not None:  # ``re-?ran``: reran, re-ran (with it or without it, and what follows)
+                prefix, rest = "".join(run), items[at + 1:]
+                without = _heads(rest) if rest else None
+                with_it = _heads([(_c.LITERAL, ord(optional)), *rest])
+                return frozenset({prefix + h for h in without} if without else {prefix}) | frozenset(
+                    prefix + h for h in with_it or ())
         if run:  # the literal run, and what the choice after it starts with (``r(?:2|²)``: r2, r²)
             prefix = "".join(run)
             after = _heads([(op, av)]) if op in (_c.SUBPATTERN, _c.BRANCH) else None
@@ -377,11 +386,11 @@ def _heads(items: Any) -> frozenset[str] | None:
 
 
 @lru_cache(maxsize=4096)
-def head_literals(pattern: str) -> tuple[str, ...] | None:
+def head_literals(pattern: str, cut: bool = True) -> tuple[str, ...] | None:
     """Strings one of which every match of ``pattern`` starts with, as they appear in the lower-cased ASCII stand-in
-    of a text (see hyper.stand_in): cut at the first blank, so that a text's view (which only blanks characters)
-    holds one only where the text itself does. None when some match may start otherwise, or a head would be
-    shorter than two characters."""
+    of a text (see hyper.stand_in): with ``cut``, cut at the first blank, so that a text's view (which only blanks
+    characters) holds one only where the text itself does (without, for searching the very text they were found
+    in). None when some match may start otherwise, or a head would be shorter than two characters."""
     from portfolio_check.engine.hyper import stand_in
 
     try:
@@ -397,20 +406,21 @@ def head_literals(pattern: str) -> tuple[str, ...] | None:
         if stood is None:
             return None
         stood = stood.lower()
-        cut = next((i for i, ch in enumerate(stood) if ch.isspace()), len(stood))
-        if cut < 2:
+        end = next((i for i, ch in enumerate(stood) if ch.isspace()), len(stood)) if cut else len(stood)
+        if end < 2:
             return None
-        out.add(stood[:cut])
+        out.add(stood[:end])
     return tuple(sorted(out))
 
 
 _HEAD_AUTOMATA: dict[tuple[str, ...], Any] = {}
 
 
-def head_starts(pattern: str, lowered: str) -> list[int] | None:
+def head_starts(pattern: str, lowered: str, cut: bool = True) -> list[int] | None:
     """Every offset of ``lowered`` (a text's lower-cased ASCII stand-in) where a match of ``pattern`` may start, in
-    order; None when the pattern has no head literals, or too many occur (search the whole text then)."""
-    heads = head_literals(pattern)
+    order; None when the pattern has no head literals, or too many occur (search the whole text then). ``cut``:
+    the match is looked for in a view of the text (see ``head_literals``)."""
+    heads = head_literals(pattern, cut)
     if heads is None or _aho is None:
         return None
     auto = _HEAD_AUTOMATA.get(heads)

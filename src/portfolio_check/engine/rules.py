@@ -281,9 +281,12 @@ def _line_window(text: str, offset: int, lines: int) -> tuple[int, int]:
     return start, end
 
 
-def _matches_at(regex: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
-    """The matches ``regex.finditer(text)`` finds, when every match starts at one of ``starts`` (sorted): tried only
-    there (a regex that begins with a choice of words tries each of them at every offset of the text otherwise)."""
+def _matches_at(regex: re.Pattern[str], text: str, starts: list[int], most: int | None = None
+                ) -> Iterator[re.Match[str]]:
+    """The matches ``regex.finditer(text)`` finds (the first ``most``, MAX_TRIES unless given), when every match
+    starts at one of ``starts`` (sorted): tried only there (a regex that begins with a choice of words tries each
+    of them at every offset of the text otherwise)."""
+    most = MAX_TRIES if most is None else most
     tries = 0
     done = -1
     for pos in starts:
@@ -294,7 +297,7 @@ def _matches_at(regex: re.Pattern[str], text: str, starts: list[int]) -> Iterato
             continue
         yield m
         tries += 1
-        if tries >= MAX_TRIES:
+        if tries >= most:
             return
         done = max(m.end(), pos + 1)
 
@@ -376,10 +379,19 @@ class TermCounter:
             return out  # none of the terms can occur in the text: no further look at it
         lowered = _lowered(text)
         aligned = lowered is not None
-        ids = [i for i, p in enumerate(possible) if p]
-        if lowered is None:
+        # a kind whose terms stay on a line and start with known words is matched where those words occur (every
+        # match of it is found that way; see _matches_at); the others look for their anchors' lines
+        starts: dict[int, list[int]] = {}
+        if lowered is not None:
+            for i, src in enumerate(self.sources):
+                if possible[i] and src.isascii() and line_bound(src):
+                    found = head_starts(src, lowered, cut=False)
+                    if found is not None:
+                        starts[i] = found
+        ids = [i for i, p in enumerate(possible) if p and i not in starts]
+        if lowered is None or not ids:
             cands = {}
-        elif len(ids) < len(possible):  # the gate ruled some kinds out: only the others' anchors are looked for
+        elif len(ids) < len(possible):  # only the anchors of the kinds still to look for
             cands = self.prefilter.candidates_of(lowered, ids, cap=1 << 30)
         else:
             cands = self.prefilter.candidates(lowered, cap=1 << 30)
@@ -391,6 +403,9 @@ class TermCounter:
             if not possible[i]:
                 continue  # none of this kind's terms can occur in the text
             regex = _compiled(self.sources[i])
+            if i in starts:
+                out[kind] = [m.start() for m in _matches_at(regex, text, starts[i], most=1 << 62)]
+                continue
             if not aligned or i not in cands or not cands[i]:
                 if not aligned or (i in cands and not cands[i]):  # no anchors: the whole text
                     out[kind] = [m.start() for m in regex.finditer(text)]
