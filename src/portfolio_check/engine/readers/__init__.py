@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from portfolio_check.engine import budget
 from portfolio_check.engine.readers.base import FileFacts, file_kind
@@ -78,10 +79,7 @@ class Reader:
         return ff
 
     def _dispatch(self, ff: FileFacts, text: str, kind: str) -> None:
-        from portfolio_check.engine.readers import ci, javascript, manifest, markdown, notebook, python, results
-        from portfolio_check.engine.readers.base import scan_views
-        from portfolio_check.engine.readers.views import Views
-
+        ci, javascript, manifest, markdown, notebook, python, results, scan_views, views = _readers()
         rules = self.rules
         budget.check()
         role = "test" if rules.is_test_path(ff.rel) else "code"
@@ -91,7 +89,7 @@ class Reader:
             javascript.read_js(ff, text, rules, role)
         elif kind == "code":
             ff.roles.add(role)
-            scan_views(ff, rules.matcher(role, ff.rel), Views.plain(text), role)
+            scan_views(ff, rules.matcher(role, ff.rel), views.Views.plain(text), role)
         elif kind == "doc":
             ff.roles.add("doc")
             markdown.read_markdown(ff, text, rules)
@@ -105,3 +103,17 @@ class Reader:
             results.read_results(ff, text, rules)
         else:
             ci.read_config(ff, text, rules)
+
+
+_READERS: list[Any] = []
+
+
+def _readers() -> list[Any]:
+    """The reader modules, imported the first time a file is read (not on every file: a big repository has tens of
+    thousands), and kept."""
+    if not _READERS:
+        from portfolio_check.engine.readers import ci, javascript, manifest, markdown, notebook, python, results, views
+        from portfolio_check.engine.readers.base import scan_views
+
+        _READERS.extend([ci, javascript, manifest, markdown, notebook, python, results, scan_views, views])
+    return _READERS
