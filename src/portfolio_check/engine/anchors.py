@@ -27,6 +27,19 @@ try:
 except ImportError:  # pragma: no cover - the dependency is declared; this keeps a broken install correct
     _aho = None
 
+def automaton(words: Iterable[tuple[str, Any]]) -> Any | None:
+    """An Aho-Corasick automaton of ``words`` (word, value), whose ``iter(text)`` yields (end offset, value) for
+    every occurrence; None without words, or without pyahocorasick (callers then take their plain path)."""
+    pairs = list(words)
+    if _aho is None or not pairs:
+        return None
+    auto = _aho.Automaton()
+    for word, value in pairs:
+        auto.add_word(word, value)
+    auto.make_automaton()
+    return auto
+
+
 MIN_ANCHOR = 2
 #: words too common in code and prose to tell anything; a pattern anchored only on them runs less often when a
 #: rarer literal of the same pattern can anchor it instead
@@ -165,14 +178,8 @@ class Prefilter:
                 for lit in lits:
                     table.setdefault(lit, []).append(i)
         self._single: dict[int, Any] = {}
-        self._auto: Any = None
-        if _aho is not None and table:
-            auto = _aho.Automaton()
-            for lit, ids in table.items():
-                auto.add_word(lit, (len(lit), tuple(ids)))
-            auto.make_automaton()
-            self._auto = auto
-        elif table:
+        self._auto: Any = automaton((lit, (len(lit), tuple(ids))) for lit, ids in table.items())
+        if self._auto is None and table:
             self.always = list(range(self.count))
 
     def candidates(self, lower: str, cap: int = 64) -> dict[int, list[int]]:
@@ -205,10 +212,9 @@ class Prefilter:
                 continue
             auto = self._single.get(i)
             if auto is None:
-                auto = self._single[i] = _aho.Automaton()
-                for lit in self.literals[i] or ():
-                    auto.add_word(lit, len(lit))
-                auto.make_automaton()
+                auto = self._single[i] = automaton((lit, len(lit)) for lit in self.literals[i] or ())
+            if auto is None:  # (cannot be: a pattern without literals is among the always-tried ones)
+                continue
             pos: list[int] | None = None
             for end, length in auto.iter(lower):
                 if pos is None:
@@ -425,11 +431,9 @@ def head_starts(pattern: str, lowered: str, cut: bool = True) -> list[int] | Non
         return None
     auto = _HEAD_AUTOMATA.get(heads)
     if auto is None:
-        auto = _aho.Automaton()
-        for h in heads:
-            auto.add_word(h, len(h))
-        auto.make_automaton()
-        _HEAD_AUTOMATA[heads] = auto
+        auto = _HEAD_AUTOMATA[heads] = automaton((h, len(h)) for h in heads)
+    if auto is None:
+        return None
     starts: set[int] = set()
     for end, length in auto.iter(lowered):
         starts.add(end - length + 1)

@@ -14,10 +14,7 @@ import fnmatch
 import re
 from collections.abc import Sequence
 
-try:
-    import ahocorasick as _aho
-except ImportError:  # pragma: no cover - the dependency is declared; this keeps a broken install correct
-    _aho = None
+from portfolio_check.engine.anchors import automaton
 
 _WILD = re.compile(r"\*|\?|\[[^\]]*\]?")
 
@@ -49,17 +46,11 @@ class GlobSet:
         table: dict[str, list[int]] = {}
         for i, g in enumerate(self.globs):
             lit = literal_run(g)
-            if len(lit) >= 2 and _aho is not None:
+            if len(lit) >= 2:
                 table.setdefault(lit, []).append(i)
             else:
                 self._always.append(i)
-        self._auto = None
-        if table and _aho is not None:
-            auto = _aho.Automaton()
-            for lit, ids in table.items():
-                auto.add_word(lit, tuple(ids))
-            auto.make_automaton()
-            self._auto = auto
+        self._auto = automaton((lit, tuple(ids)) for lit, ids in table.items())
 
     def _candidates(self, rel: str) -> list[int] | range:
         if self._auto is None or (self._ignore_case and not rel.isascii()):

@@ -12,11 +12,7 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from typing import Any
 
-try:
-    import ahocorasick as _aho
-except ImportError:  # pragma: no cover - the dependency is declared
-    _aho = None
-
+from portfolio_check.engine.anchors import automaton
 from portfolio_check.engine.readers.base import FileFacts, LineCounter, LineOf, scan_views, snippet
 from portfolio_check.engine.readers.views import blank, python_views
 from portfolio_check.engine.rules import Rules
@@ -216,13 +212,9 @@ _CALL_WORDS = frozenset(CALL_WORDS)
 def _shape_words_in(code: str) -> set[str]:
     """Which of the shape words ``code`` holds: one Aho-Corasick pass, not a substring search per word."""
     if not _WORD_FINDER:
-        if _aho is None:
-            return {w for w in _SHAPE_WORDS if w in code}
-        auto = _aho.Automaton()
-        for w in _SHAPE_WORDS:
-            auto.add_word(w, w)
-        auto.make_automaton()
-        _WORD_FINDER.append(auto)
+        _WORD_FINDER.append(automaton((w, w) for w in _SHAPE_WORDS))
+    if _WORD_FINDER[0] is None:
+        return {w for w in _SHAPE_WORDS if w in code}
     found: set[str] = set()
     for _end, w in _WORD_FINDER[0].iter(code):
         found.add(w)
