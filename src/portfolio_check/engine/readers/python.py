@@ -199,12 +199,13 @@ def shapes(ff: FileFacts, source: str, role: str, line_of: LineOf | None = None,
 
 
 #: words without which no code shape can be found (see structure/code_shapes.py): a file holding none of them (nor a
-#: ``try`` statement) is not parsed for its shapes. Plain substrings: a search for each is far faster than one regex
+#: ``try`` statement) is not parsed for its shapes. Plain substrings, all found in one Aho-Corasick pass
 _SHAPE_WORDS = (*CALL_WORDS, "HTTPException", "Response", "abort", "jsonify",  # a request rejected
                 "DOCS", "DOCUMENTS", "KNOWLEDGE", "KB", "CORPUS")  # a DOCS_DIR = "..." constant
-_TRY = re.compile(r"try\b")
 
 
+#: a try statement (it starts its line)
+_TRY_LINE = re.compile(r"^([ \t]*)try[ \t]*:", re.MULTILINE)
 _WORD_FINDER: list[Any] = []
 _CALL_WORDS = frozenset(CALL_WORDS)
 
@@ -241,10 +242,7 @@ def shape_words(code: str) -> set[str]:
 def may_have_shapes(code: str, words: set[str]) -> bool:
     """Whether ``code`` (comments and strings blanked), holding ``words`` (see ``shape_words``), has what some code
     shape needs: one of those words, or a ``try`` statement."""
-    if words:
-        return True
-    return any(m.start() == 0 or not (code[m.start() - 1].isalnum() or code[m.start() - 1] == "_")
-               for m in _TRY.finditer(code))
+    return bool(words) or _TRY_LINE.search(code) is not None  # (a try statement starts its line)
 
 
 #: a name read: any identifier but one being assigned (``x = ...``, a keyword argument ``f(x=...)``)
@@ -290,7 +288,6 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-_TRY_LINE = re.compile(r"^([ \t]*)try[ \t]*:", re.MULTILINE)
 _CLAUSE = re.compile(r"(?:except|else|finally)\b")
 #: words of a loop's retry shape (a wait between tries); any of them, in any case, and the file is parsed whole
 _WAIT_WORDS = ("sleep", "wait", "backoff")
