@@ -75,8 +75,10 @@ def _excluded_dir(name: str) -> bool:
     return name in EXCLUDED_DIRS or name.endswith(EXCLUDED_DIR_SUFFIXES)
 
 
-def _is_virtualenv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
+def _is_virtualenv(folder: str) -> bool:
+    """Whether ``folder`` holds a virtualenv or conda environment (a string path: asked of thousands of folders)."""
+    return os.path.isfile(os.path.join(folder, "pyvenv.cfg")) or os.path.isdir(  # noqa: PTH112,PTH113,PTH118
+        os.path.join(folder, "conda-meta"))  # noqa: PTH118
 
 
 def _excluded_by_glob(rel: str, globs: Iterable[str]) -> bool:
@@ -180,7 +182,7 @@ def _walk(root: Path, skipped: Skipped) -> Iterator[str]:
                 if not real.startswith(str(root) + os.sep):
                     skipped.add("symlink leaving the repository", rel + "/")
                 continue  # never walk a linked folder: outside, it leaves the root; inside, it repeats files
-            if _excluded_dir(d) or _is_virtualenv(here / d):
+            if _excluded_dir(d) or _is_virtualenv(str(here / d)):
                 skipped.add("excluded folder", rel + "/")
             elif ignore.ignored(rel, True):
                 skipped.add("ignored by .gitignore", rel + "/")
@@ -296,9 +298,8 @@ def _under_virtualenv(root: Path, parts: list[str], cache: dict[str, bool]) -> b
     base = f"{root}{os.sep}"
     for i in range(1, len(parts)):
         key = "/".join(parts[:i])
-        if key not in cache:  # (string paths: a big repository has thousands of folders)
-            folder = base + key + os.sep
-            cache[key] = os.path.isfile(folder + "pyvenv.cfg") or os.path.isdir(folder + "conda-meta")  # noqa: PTH112,PTH113
+        if key not in cache:
+            cache[key] = _is_virtualenv(base + key)
         if cache[key]:
             return True
     return False
