@@ -162,6 +162,36 @@ def test_matching_only_where_a_head_occurs_finds_what_a_whole_search_finds():
     assert compared > 100
 
 
+def test_where_many_patterns_may_start_one_pass_finds_each_patterns_own_starts():
+    import random
+
+    from _portfolio import AI_APP, MEMO_REPO, MODEL_PROJECT
+
+    from portfolio_check.engine.anchors import head_literals, head_starts_many
+    from portfolio_check.engine.rules import _lowered, bundled_rules
+
+    texts = [t for files in (AI_APP, MODEL_PROJECT, MEMO_REPO) for t in files.values() if isinstance(t, str)]
+    texts += ["We re-ran it and reran it: the trade-offs; lessons learned because it failed. p95 latency 120 ms"]
+    rules = bundled_rules()
+    sources = [*rules.regex_sources(), *rules.writeup_terms.sources]
+    rnd = random.Random(5)
+    checked = 0
+    for text in texts:
+        lowered = _lowered(text)
+        assert lowered is not None
+        for cut in (True, False):
+            group = tuple(rnd.sample(sources, 12))
+            # each pattern's starts on its own: every offset where one of its heads occurs
+            alone = []
+            for src in group:
+                heads = head_literals(src, cut)
+                alone.append(None if heads is None else sorted(
+                    {i for h in heads for i in range(len(lowered)) if lowered.startswith(h, i)}))
+            assert head_starts_many(group, lowered, cut) == alone
+            checked += sum(len(a) for a in alone if a)
+    assert checked > 50
+
+
 def test_anchors_looked_for_pattern_by_pattern_are_those_of_one_pass_for_all():
     import random
 

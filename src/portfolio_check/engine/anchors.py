@@ -419,24 +419,41 @@ def head_literals(pattern: str, cut: bool = True) -> tuple[str, ...] | None:
     return tuple(sorted(out))
 
 
-_HEAD_AUTOMATA: dict[tuple[str, ...], Any] = {}
-
-
 def head_starts(pattern: str, lowered: str, cut: bool = True) -> list[int] | None:
     """Every offset of ``lowered`` (a text's lower-cased ASCII stand-in) where a match of ``pattern`` may start, in
     order; None when the pattern has no head literals, or too many occur (search the whole text then). ``cut``:
     the match is looked for in a view of the text (see ``head_literals``)."""
-    heads = head_literals(pattern, cut)
-    if heads is None or _aho is None:
-        return None
-    auto = _HEAD_AUTOMATA.get(heads)
+    return head_starts_many((pattern,), lowered, cut)[0]
+
+
+_MANY_AUTOMATA: dict[tuple[tuple[str, ...], bool], Any] = {}
+
+
+def head_starts_many(patterns: tuple[str, ...], lowered: str, cut: bool = True) -> list[list[int] | None]:
+    """``head_starts`` of each of ``patterns`` over ``lowered``, found in one pass of one automaton of all their
+    heads (a pass per pattern costs a read of the text each); the same lists, in the same order."""
+    out: list[list[int] | None] = [None] * len(patterns)
+    heads = [head_literals(p, cut) for p in patterns]
+    key = (patterns, cut)
+    auto = _MANY_AUTOMATA.get(key)
+    if auto is None and key not in _MANY_AUTOMATA:
+        owners: dict[str, list[int]] = {}
+        for i, hs in enumerate(heads):
+            for h in hs or ():
+                owners.setdefault(h, []).append(i)
+        auto = _MANY_AUTOMATA[key] = automaton((h, (len(h), tuple(ids))) for h, ids in owners.items())
     if auto is None:
-        auto = _HEAD_AUTOMATA[heads] = automaton((h, len(h)) for h in heads)
-    if auto is None:
-        return None
-    starts: set[int] = set()
-    for end, length in auto.iter(lowered):
-        starts.add(end - length + 1)
-        if len(starts) > MAX_HEAD_STARTS:
-            return None
-    return sorted(starts)
+        return out
+    found: list[set[int] | None] = [set() if hs is not None else None for hs in heads]
+    for end, (length, ids) in auto.iter(lowered):
+        start = end - length + 1
+        for i in ids:
+            got = found[i]
+            if got is not None:
+                got.add(start)
+                if len(got) > MAX_HEAD_STARTS:
+                    found[i] = None
+    for i, got in enumerate(found):
+        if got is not None and heads[i] is not None:
+            out[i] = sorted(got)
+    return out

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from portfolio_check import tomlread
 from portfolio_check.engine import hyper
-from portfolio_check.engine.anchors import head_starts, line_bound, required_literals
+from portfolio_check.engine.anchors import head_starts_many, line_bound, required_literals
 from portfolio_check.engine.budget import check as check_budget
 from portfolio_check.engine.globs import GlobSet
 
@@ -146,6 +146,14 @@ class RoleMatcher:
         entry = self.entries[i]
         return not entry.multi and (plain or (aligned and entry.ascii and line_bound(entry.source)))
 
+    def _allowed(self, i: int, possible: dict[str, frozenset[int] | None]) -> bool:
+        """Whether the native gate (when one is active) lets pattern ``i`` through for its view's text."""
+        gate = hyper.ACTIVE
+        if gate is None:
+            return True
+        allowed = possible[self.entries[i].view]
+        return allowed is None or gate.index.get(self.entries[i].source, hyper.UNKNOWN) in allowed
+
     def find(self, views: Views, skip: set[str] | frozenset[str] = frozenset()) -> list[Match]:
         """The first accepted match of every tag found, in rule order."""
         raw = views.raw
@@ -189,6 +197,14 @@ class RoleMatcher:
         if not plain and aligned:  # a pattern spelling a non-ASCII character has no anchors in the stand-in
             for i in self.spelled:
                 cands[i] = []
+        # where each pattern that is not looked for on its anchors' lines may start, for all of them in one pass
+        heads: dict[int, list[int] | None] = {}
+        if lowered is not None:
+            wanted = [i for i in sorted(cands) if self.entries[i].tag not in skip and self._allowed(i, possible)
+                      and not self._anchorable(i, plain, aligned and gate is not None)]
+            if wanted:
+                every = head_starts_many(tuple(self.entries[i].source for i in wanted), lowered)
+                heads = dict(zip(wanted, every))
         found: dict[str, Match] = {}
         for i in sorted(cands):
             check_budget()
@@ -196,16 +212,14 @@ class RoleMatcher:
             if entry.tag in found or entry.tag in skip:
                 continue
             text = views.get(entry.view)
-            if gate is not None:
-                allowed = possible[entry.view]
-                if allowed is not None and gate.index.get(entry.source, hyper.UNKNOWN) not in allowed:
-                    continue  # this regex cannot match this text
+            if not self._allowed(i, possible):
+                continue  # this regex cannot match this text
             regex = _compiled(entry.source)
             # a non-ASCII text is searched whole, as it always was, unless (on a big scan, where reading each
             # pattern's parse tree pays) the pattern cannot see past a line: then the lines holding its anchors in
             # the ASCII stand-in are exactly where its matches can be
             anchored = self._anchorable(i, plain, aligned and gate is not None)
-            starts = head_starts(entry.source, lowered) if not anchored and lowered is not None else None
+            starts = heads.get(i)
             found_at = _matches(regex, text, cands[i] if anchored else None) if starts is None else \
                 _matches_at(regex, text, starts)
             for m in found_at:
@@ -383,11 +397,10 @@ class TermCounter:
         # match of it is found that way; see _matches_at); the others look for their anchors' lines
         starts: dict[int, list[int]] = {}
         if lowered is not None:
-            for i, src in enumerate(self.sources):
-                if possible[i] and src.isascii() and line_bound(src):
-                    found = head_starts(src, lowered, cut=False)
-                    if found is not None:
-                        starts[i] = found
+            headed = [i for i, src in enumerate(self.sources) if possible[i] and src.isascii() and line_bound(src)]
+            if headed:
+                every = head_starts_many(tuple(self.sources[i] for i in headed), lowered, cut=False)
+                starts = {i: found for i, found in zip(headed, every) if found is not None}
         ids = [i for i, p in enumerate(possible) if p and i not in starts]
         if lowered is None or not ids:
             cands = {}
