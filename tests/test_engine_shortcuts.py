@@ -273,6 +273,22 @@ def test_string_bodies_end_where_the_plain_spelling_of_their_grammar_ends():
             assert (a and a.end()) == (b and b.end()), (quote, text)
 
 
+def test_the_next_comment_or_string_is_what_one_search_for_either_finds():
+    import random
+    import re
+
+    from portfolio_check.engine.readers.views import _py_next
+
+    either = re.compile(r"""#|(?<![\w])[rRbBuUfF]{0,2}(?:\"\"\"|'''|"|')""")
+    rnd = random.Random(13)
+    alphabet = ['"', "'", "#", "r", "b", "F", "u", "x", "_", "é", " ", "(", "\n", '"""', "rb", "1"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+        for pos in range(len(text) + 1):
+            a, b = either.search(text, pos), _py_next(text, pos)
+            assert (a and a.span()) == (b and b.span()), (text, pos)
+
+
 @pytest.mark.parametrize(("pattern", "anchors"), [
     (r"\bre-?ran\b", {"reran", "re-ran"}), (r"post[-_]?mortem", {"mortem"}), (r"(?i)Post-?Mortem", {"postmortem",
      "post-mortem"}), (r"a?bc", {"bc"}), (r"[Aa]bc", {"abc"}), (r"x[-_]y", None), (r"lessons? learned",

@@ -204,7 +204,7 @@ class RoleMatcher:
                       and not self._anchorable(i, plain, aligned and gate is not None)]
             if wanted:
                 every = head_starts_many(tuple(self.entries[i].source for i in wanted), lowered)
-                heads = dict(zip(wanted, every))
+                heads = dict(zip(wanted, every, strict=True))
         found: dict[str, Match] = {}
         for i in sorted(cands):
             check_budget()
@@ -400,7 +400,7 @@ class TermCounter:
             headed = [i for i, src in enumerate(self.sources) if possible[i] and src.isascii() and line_bound(src)]
             if headed:
                 every = head_starts_many(tuple(self.sources[i] for i in headed), lowered, cut=False)
-                starts = {i: found for i, found in zip(headed, every) if found is not None}
+                starts = {i: found for i, found in zip(headed, every, strict=True) if found is not None}
         ids = [i for i, p in enumerate(possible) if p and i not in starts]
         if lowered is None or not ids:
             cands = {}
