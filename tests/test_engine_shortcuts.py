@@ -273,20 +273,52 @@ def test_string_bodies_end_where_the_plain_spelling_of_their_grammar_ends():
             assert (a and a.end()) == (b and b.end()), (quote, text)
 
 
-def test_the_next_comment_or_string_is_what_one_search_for_either_finds():
-    import random
+def _python_views_plainly(src: str) -> tuple[str, str]:
+    """The two code views of Python source the plain way: search for the next comment or string opener (a look-behind
+    tried at every offset), then read the string's body."""
     import re
 
-    from portfolio_check.engine.readers.views import _py_next
+    from portfolio_check.engine.readers.views import _PY_CLOSE, blank
 
     either = re.compile(r"""#|(?<![\w])[rRbBuUfF]{0,2}(?:\"\"\"|'''|"|')""")
+    no_comments, no_strings = [], []
+    pos, n = 0, len(src)
+    while pos < n:
+        m = either.search(src, pos)
+        if m is None:
+            break
+        start = m.start()
+        no_comments.append(src[pos:start])
+        no_strings.append(src[pos:start])
+        if m.group() == "#":
+            end = src.find("\n", start)
+            end = n if end < 0 else end
+            no_comments.append(" " * (end - start))
+            no_strings.append(" " * (end - start))
+        else:
+            body = _PY_CLOSE[m.group().lstrip("rRbBuUfF")].match(src, m.end())
+            end = body.end() if body is not None else n
+            no_comments.append(src[start:end])
+            no_strings.append(m.group() + blank(src[m.end():end]))
+        pos = end
+    return "".join(no_comments) + src[pos:], "".join(no_strings) + src[pos:]
+
+
+def test_python_views_are_what_a_plain_search_for_each_comment_and_string_gives():
+    import random
+
+    from _portfolio import AI_APP, MODEL_PROJECT
+
+    from portfolio_check.engine.readers.views import python_views
+
     rnd = random.Random(13)
-    alphabet = ['"', "'", "#", "r", "b", "F", "u", "x", "_", "é", " ", "(", "\n", '"""', "rb", "1"]
-    for _ in range(20000):
-        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
-        for pos in range(len(text) + 1):
-            a, b = either.search(text, pos), _py_next(text, pos)
-            assert (a and a.span()) == (b and b.span()), (text, pos)
+    alphabet = ['"', "'", "#", "r", "b", "F", "u", "x", "_", "é", "²", " ", "(", "\n", "\\", '"""', "'''", "rb",
+                "1", "f'", 'print"']
+    texts = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16))) for _ in range(30000)]
+    texts += [t for files in (AI_APP, MODEL_PROJECT) for p, t in files.items() if p.endswith(".py")]
+    for text in texts:
+        views = python_views(text)
+        assert (views.strings, views.text) == _python_views_plainly(text), text
 
 
 @pytest.mark.parametrize(("pattern", "anchors"), [

@@ -21,9 +21,7 @@ VIEW_NAMES = ("raw", "strings", "text")
 
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
-#: the characters a comment or a string literal's quotes start with, and a string opener (prefix and quotes): the
-#: next comment or string is where the first pattern finds a character and the second (or ``#``) matches
-_PY_STOP = re.compile(r"""[#"']""")
+#: a string literal's opener: up to two prefix letters after no word character, and its quotes
 _PY_OPENER = re.compile(r"""(?<![\w])[rRbBuUfF]{0,2}(?:\"\"\"|'''|"|')""")
 #: the rest of a string literal after its opening quotes (to the closing quotes, or where an unclosed one-line string
 #: ends); each written as runs of plain characters between escapes, which the regex engine takes in one step
@@ -33,6 +31,10 @@ _PY_CLOSE = {
     '"': re.compile(r'[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*(?:"|(?=\n)|\Z)'),
     "'": re.compile(r"[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*(?:'|(?=\n)|\Z)"),
 }
+#: a comment or a string literal (from its quotes), whole; every ``#`` and every quote starts one (a string whose
+#: body does not end as the grammar says, a backslash being the text's last character, runs to the end)
+_PY_TOKEN = re.compile("|".join(
+    ["#[^\n]*", *(f"{quote}(?:{close.pattern}|[\\s\\S]*)" for quote, close in _PY_CLOSE.items())]))
 _LINE_END = re.compile(r"[^\n]*")
 
 #: the next comment or plain string opener in JavaScript/TypeScript (template literals are left as they are)
@@ -69,53 +71,53 @@ class Views:
         return cls(raw)
 
 
-def _py_next(src: str, pos: int) -> re.Match[str] | None:
-    """The next comment (``#``) or string opener at or after ``pos``: what a search for either would find, but a
-    one-character class is searched many times faster than a look-behind tried at every offset. An opener starting
-    before the first quote or ``#`` can only be a prefix of at most two letters before that very quote, so it is
-    tried at those few offsets, leftmost first, as a search would."""
-    while True:
-        stop = _PY_STOP.search(src, pos)
-        if stop is None:
-            return None
-        at = stop.start()
-        if src[at] == "#":
-            return stop
-        for start in range(max(pos, at - 2), at + 1):
-            opener = _PY_OPENER.match(src, start)
-            if opener is not None:
-                return opener
-        pos = at + 1  # a quote right after a word character opens nothing
+def _opener_start(src: str, pos: int, quote_at: int) -> int | None:
+    """Where the string opener whose quotes are at ``quote_at`` starts, when a word character comes right before
+    them: up to two prefix letters (``f"``, ``rb'``), not before ``pos``, themselves after no word character; None
+    when the quote opens nothing (``x"``), as a search for the opener (leftmost first) would say."""
+    for start in range(max(pos, quote_at - 2), quote_at + 1):
+        if _PY_OPENER.match(src, start) is not None:
+            return start
+    return None
 
 
 def python_views(src: str) -> Views:
-    """Python source without comments (``strings``) and without comments or string contents (``text``)."""
+    """Python source without comments (``strings``) and without comments or string contents (``text``).
+
+    One regex run over the text finds each comment and each string literal whole (it starts only at ``#`` or a
+    quote, so the regex engine skips to those characters by itself); a string's prefix letters are looked at only
+    when a word character comes right before its quotes."""
     no_comments: list[str] = []
     no_strings: list[str] = []
-    pos, n = 0, len(src)
+    kept = 0  # no_comments holds the text up to here
+    pos = 0  # no_strings holds the text up to here, and the next token is looked for from here
+    n = len(src)
     while pos < n:
-        m = _py_next(src, pos)
-        if m is None:
+        resume = -1
+        for m in _PY_TOKEN.finditer(src, pos):
+            start, end = m.span()
+            first = src[start]
+            if first == "#":  # a comment runs to the end of its line
+                gap = " " * (end - start)
+                no_comments.append(src[kept:start])
+                no_comments.append(gap)
+                no_strings.append(src[pos:start])
+                no_strings.append(gap)
+                kept = pos = end
+                continue
+            after_word = start and (src[start - 1].isalnum() or src[start - 1] == "_")
+            if after_word and _opener_start(src, pos, start) is None:
+                resume = start + 1  # the quote opens nothing: look again from the character after it
+                break
+            body = start + (3 if src.startswith(first * 3, start) else 1)
+            no_strings.append(src[pos:body])
+            no_strings.append(blank(src[body:end]))
+            pos = end
+        if resume < 0:
             break
-        start = m.start()
-        no_comments.append(src[pos:start])
-        no_strings.append(src[pos:start])
-        if m.group() == "#":
-            end = src.find("\n", start)
-            end = n if end < 0 else end
-            gap = " " * (end - start)  # a comment runs to the end of its line
-            no_comments.append(gap)
-            no_strings.append(gap)
-        else:
-            opener = m.group()
-            quote = opener.lstrip("rRbBuUfF")
-            body = _PY_CLOSE[quote].match(src, m.end())
-            end = body.end() if body is not None else n
-            whole = src[start:end]
-            no_comments.append(whole)
-            no_strings.append(opener + blank(src[m.end() : end]))
-        pos = end
-    no_comments.append(src[pos:])
+        no_strings.append(src[pos:resume])
+        pos = resume
+    no_comments.append(src[kept:])
     no_strings.append(src[pos:])
     return Views(src, "".join(no_comments), "".join(no_strings))
 
