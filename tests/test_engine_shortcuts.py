@@ -192,6 +192,33 @@ def test_where_many_patterns_may_start_one_pass_finds_each_patterns_own_starts()
     assert checked > 50
 
 
+def test_literals_found_natively_come_as_one_aho_corasick_pass_gives_them(monkeypatch):
+    import random
+
+    from portfolio_check.engine import hyper
+    from portfolio_check.engine.anchors import LiteralFinder, automaton
+    from portfolio_check.engine.rules import bundled_rules
+
+    gate = hyper.build_gate(bundled_rules().regex_sources())
+    if gate is None:
+        pytest.skip("no native gate on this platform")
+    rnd = random.Random(17)
+    words = ["learned", "lessons learned", "ned", "d", "aa", "a", "aaa", "ons l", "re-ran", "ran"]
+    texts = ["".join(rnd.choice(["a", "d", "ned", "lessons ", "learned", " ", "re-", "ran", "\n"])
+                     for _ in range(rnd.randint(0, 30))) for _ in range(400)]
+    monkeypatch.setattr(hyper, "ACTIVE", gate)
+    checked = 0
+    for _ in range(30):
+        chosen = rnd.sample(words, rnd.randint(1, len(words)))
+        finder, aho = LiteralFinder(chosen), automaton((w, i) for i, w in enumerate(chosen))
+        for text in texts:
+            native = finder.iter(text)
+            assert isinstance(native, list)  # (found by Hyperscan, not the fallback)
+            assert native == list(aho.iter(text)), (chosen, text)
+            checked += len(native)
+    assert checked > 1000
+
+
 def test_anchors_looked_for_pattern_by_pattern_are_those_of_one_pass_for_all():
     import random
 

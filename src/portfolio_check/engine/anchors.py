@@ -40,6 +40,41 @@ def automaton(words: Iterable[tuple[str, Any]]) -> Any | None:
     return auto
 
 
+class LiteralFinder:
+    """Every occurrence of some literals in a text, as (offset of its last character, the literal's index), in the
+    order one Aho-Corasick pass gives them: by end and, at one end, the longest first. While the native gate is
+    active (a big scan), an ASCII text is searched by Hyperscan's literal compiler (several times faster than
+    pyahocorasick once there are more than a few literals); otherwise, and if that fails, by pyahocorasick."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = list(words)
+        self._aho: Any = None
+        self._aho_built = False
+        self._native: Any = None
+        self._native_gate: object = None  # the gate the native finder was built under
+
+    @property
+    def usable(self) -> bool:
+        """False without literals or without pyahocorasick: callers then take their plain path."""
+        return bool(self.words) and _aho is not None
+
+    def iter(self, text: str) -> Iterable[tuple[int, int]]:
+        from portfolio_check.engine import hyper
+
+        gate = hyper.ACTIVE
+        if gate is not None and text.isascii():
+            if self._native_gate is not gate:
+                self._native, self._native_gate = hyper.literals(self.words), gate
+            if self._native is not None:
+                found: list[tuple[int, int]] | None = self._native.occurrences(text)
+                if found is not None:
+                    return found
+        if not self._aho_built:
+            self._aho, self._aho_built = automaton((w, i) for i, w in enumerate(self.words)), True
+        found_by_aho: Iterable[tuple[int, int]] = self._aho.iter(text) if self._aho is not None else ()
+        return found_by_aho
+
+
 MIN_ANCHOR = 2
 #: words too common in code and prose to tell anything; a pattern anchored only on them runs less often when a
 #: rarer literal of the same pattern can anchor it instead
@@ -177,16 +212,19 @@ class Prefilter:
             else:
                 for lit in lits:
                     table.setdefault(lit, []).append(i)
-        self._single: dict[int, Any] = {}
-        self._auto: Any = automaton((lit, (len(lit), tuple(ids))) for lit, ids in table.items())
-        if self._auto is None and table:
+        self._single: dict[int, tuple[LiteralFinder, list[int]]] = {}
+        self._owned = [(len(lit), tuple(ids)) for lit, ids in table.items()]
+        self._finder = LiteralFinder(table)
+        if not self._finder.usable and table:
             self.always = list(range(self.count))
 
     def candidates(self, lower: str, cap: int = 64) -> dict[int, list[int]]:
         """Pattern index -> offsets of its anchors (up to ``cap``); patterns with no anchors get ``[]``."""
         seen: dict[int, list[int]] = {i: [] for i in self.always}
-        if self._auto is not None:
-            for end, (length, ids) in self._auto.iter(lower):
+        if self._finder.usable:
+            owned = self._owned
+            for end, lit in self._finder.iter(lower):
+                length, ids = owned[lit]
                 start = end - length + 1
                 for i in ids:
                     pos = seen.get(i)
@@ -202,7 +240,7 @@ class Prefilter:
         minding only its own anchors (when a gate has ruled out all but a few patterns, far fewer anchors to mind
         than one pass for all). For the patterns in ``presence`` only the first anchor is looked for (the caller
         needs to know whether one occurs, not where)."""
-        if self._auto is None:
+        if not self._finder.usable:
             return {i: [] for i in ids}
         always = set(self.always)
         seen: dict[int, list[int]] = {}
@@ -210,13 +248,14 @@ class Prefilter:
             if i in always:
                 seen[i] = []
                 continue
-            auto = self._single.get(i)
-            if auto is None:
-                auto = self._single[i] = automaton((lit, len(lit)) for lit in self.literals[i] or ())
-            if auto is None:  # (cannot be: a pattern without literals is among the always-tried ones)
-                continue
+            single = self._single.get(i)
+            if single is None:
+                lits = list(self.literals[i] or ())
+                single = self._single[i] = (LiteralFinder(lits), [len(lit) for lit in lits])
+            finder, lengths = single
             pos: list[int] | None = None
-            for end, length in auto.iter(lower):
+            for end, lit in finder.iter(lower):
+                length = lengths[lit]
                 if pos is None:
                     pos = seen[i] = [end - length + 1]
                     if i in presence:
@@ -426,26 +465,28 @@ def head_starts(pattern: str, lowered: str, cut: bool = True) -> list[int] | Non
     return head_starts_many((pattern,), lowered, cut)[0]
 
 
-_MANY_AUTOMATA: dict[tuple[tuple[str, ...], bool], Any] = {}
+#: per (patterns, cut): a finder of their heads, and each head's length and the patterns it starts
+_MANY_HEADS: dict[tuple[tuple[str, ...], bool], tuple[LiteralFinder, list[tuple[int, tuple[int, ...]]]]] = {}
 
 
 def head_starts_many(patterns: tuple[str, ...], lowered: str, cut: bool = True) -> list[list[int] | None]:
-    """``head_starts`` of each of ``patterns`` over ``lowered``, found in one pass of one automaton of all their
-    heads (a pass per pattern costs a read of the text each); the same lists, in the same order."""
-    out: list[list[int] | None] = [None] * len(patterns)
+    """``head_starts`` of each of ``patterns`` over ``lowered``, found in one pass over all their heads (a pass per
+    pattern costs a read of the text each)."""
     heads = [head_literals(p, cut) for p in patterns]
     key = (patterns, cut)
-    auto = _MANY_AUTOMATA.get(key)
-    if auto is None and key not in _MANY_AUTOMATA:
+    if key not in _MANY_HEADS:
         owners: dict[str, list[int]] = {}
         for i, hs in enumerate(heads):
             for h in hs or ():
                 owners.setdefault(h, []).append(i)
-        auto = _MANY_AUTOMATA[key] = automaton((h, (len(h), tuple(ids))) for h, ids in owners.items())
-    if auto is None:
+        _MANY_HEADS[key] = (LiteralFinder(owners), [(len(w), tuple(ids)) for w, ids in owners.items()])
+    finder, owned = _MANY_HEADS[key]
+    out: list[list[int] | None] = [None] * len(patterns)
+    if not finder.usable:
         return out
     found: list[set[int] | None] = [set() if hs is not None else None for hs in heads]
-    for end, (length, ids) in auto.iter(lowered):
+    for end, word in finder.iter(lowered):
+        length, ids = owned[word]
         start = end - length + 1
         for i in ids:
             got = found[i]

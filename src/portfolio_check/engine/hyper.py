@@ -232,6 +232,44 @@ def build_gate(sources: Iterable[str], use_cache: bool = True) -> Gate | None:
     return Gate(srcs, db, hs)
 
 
+class Literals:
+    """Every occurrence of some ASCII literals in a text, found by Hyperscan's literal compiler, in the order an
+    Aho-Corasick pass gives them (see ``anchors.LiteralFinder``, which uses it while the gate is active)."""
+
+    def __init__(self, db: Any, lengths: list[int]) -> None:
+        self._db = db
+        self._lengths = lengths
+
+    def occurrences(self, text: str) -> list[tuple[int, int]] | None:
+        """(offset of its last character, the literal's index) of every occurrence in ``text`` (ASCII), overlapping
+        ones too, by end and, at one end, the longest first; None when the native scan fails (then callers take
+        their pure-Python path)."""
+        found: list[tuple[int, int]] = []
+        add = found.append
+        try:
+            self._db.scan(text.encode("ascii"), match_event_handler=lambda i, _start, end, _f, _c: add((end - 1, i)))
+        except Exception:
+            return None
+        lengths = self._lengths
+        found.sort(key=lambda f: (f[0], -lengths[f[1]]))  # (Hyperscan reports by end; ties in no set order)
+        return found
+
+
+def literals(words: list[str]) -> Literals | None:
+    """A native finder of ``words`` (ASCII, non-empty), or None without an active gate (a small scan, where
+    compiling costs more than it saves) or when it cannot be built."""
+    if ACTIVE is None or not words or not all(w and w.isascii() for w in words):
+        return None
+    hs = ACTIVE._hs
+    try:
+        db = hs.Database(mode=hs.HS_MODE_BLOCK)
+        db.compile(expressions=[w.encode("ascii") for w in words], ids=list(range(len(words))), elements=len(words),
+                   flags=[0] * len(words), literal=True)
+    except Exception:
+        return None
+    return Literals(db, [len(w) for w in words])
+
+
 #: the gate the scan of a big repository turns on (None: the pure-Python path alone)
 ACTIVE: Gate | None = None
 

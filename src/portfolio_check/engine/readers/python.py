@@ -10,9 +10,8 @@ import re
 import sys
 from collections import Counter, deque
 from collections.abc import Iterator
-from typing import Any
 
-from portfolio_check.engine.anchors import automaton
+from portfolio_check.engine.anchors import LiteralFinder
 from portfolio_check.engine.readers.base import FileFacts, LineCounter, LineOf, scan_views, snippet
 from portfolio_check.engine.readers.views import blank, python_views
 from portfolio_check.engine.rules import Rules
@@ -206,18 +205,18 @@ _SHAPE_WORDS = (*CALL_WORDS, "HTTPException", "Response", "abort", "jsonify",  #
 
 #: a try statement (it starts its line)
 _TRY_LINE = re.compile(r"^([ \t]*)try[ \t]*:", re.MULTILINE)
-_WORD_FINDER: list[Any] = []
+_WORD_FINDER = LiteralFinder(_SHAPE_WORDS)
 _CALL_WORDS = frozenset(CALL_WORDS)
 
 
 def _shape_words_in(code: str) -> set[str]:
     """Which of the shape words ``code`` holds: one Aho-Corasick pass, not a substring search per word."""
-    if not _WORD_FINDER:
-        _WORD_FINDER.append(automaton((w, w) for w in _SHAPE_WORDS))
-    if _WORD_FINDER[0] is None:
+    finder = _WORD_FINDER
+    if not finder.usable:
         return {w for w in _SHAPE_WORDS if w in code}
     found: set[str] = set()
-    for _end, w in _WORD_FINDER[0].iter(code):
+    for _end, i in finder.iter(code):
+        w = _SHAPE_WORDS[i]
         found.add(w)
         if w in _CALL_WORDS:
             break  # a call's word decides it all: the file is parsed whole, its calls walked
