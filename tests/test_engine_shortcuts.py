@@ -331,6 +331,19 @@ def _python_views_plainly(src: str) -> tuple[str, str]:
     return "".join(no_comments) + src[pos:], "".join(no_strings) + src[pos:]
 
 
+def test_blanking_turns_every_character_but_newlines_into_a_space():
+    import random
+    import re
+
+    from portfolio_check.engine.readers.views import blank
+
+    rnd = random.Random(19)
+    alphabet = ["a", " ", "\n", "\r", "\t", "é", "😀", "\x00", "\u2028", "\x7f", "\n\n"]
+    for _ in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 20)))
+        assert blank(text) == re.sub(r"[^\n]", " ", text), repr(text)
+
+
 def test_python_views_are_what_a_plain_search_for_each_comment_and_string_gives():
     import random
 

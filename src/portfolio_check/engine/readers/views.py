@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 VIEW_NAMES = ("raw", "strings", "text")
 
-_NOT_NEWLINE = re.compile(r"[^\n]")
 
 #: a string literal's opener: up to two prefix letters after no word character, and its quotes
 _PY_OPENER = re.compile(r"""(?<![\w])[rRbBuUfF]{0,2}(?:\"\"\"|'''|"|')""")
@@ -46,9 +45,18 @@ _MD_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
 _HTML_COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
 
 
+#: every ASCII character but the newline -> a space
+_BLANK_ASCII = {c: 10 if c == 10 else 32 for c in range(128)}
+
+
 def blank(s: str) -> str:
-    """``s`` with every character but newlines turned into a space."""
-    return _NOT_NEWLINE.sub(" ", s) if "\n" in s else " " * len(s)
+    """``s`` with every character but newlines turned into a space (a table lookup per character, or one run of
+    spaces per line: a regex substitution per character is tens of times slower)."""
+    if "\n" not in s:
+        return " " * len(s)
+    if s.isascii():
+        return s.translate(_BLANK_ASCII)
+    return "\n".join(" " * len(line) for line in s.split("\n"))
 
 
 @dataclass(frozen=True)
