@@ -28,7 +28,9 @@ class ProvenanceRule:
     cls: str
     reason: str
     globs: tuple[str, ...]
-    content: re.Pattern[str] | None
+    #: cues, any of which in a file's start says the class (each searched alone, where its words occur: one union
+    #: of them all tries every cue at every offset)
+    content: tuple[re.Pattern[str], ...] = ()
 
 
 class Provenance:
@@ -40,8 +42,8 @@ class Provenance:
         self._rule_of = [r for _, r in globbed]
         from portfolio_check.engine.anchors import required_literals
 
-        #: per rule, strings one of which any content cue's match holds (None: no such set, always search)
-        self._needs = [required_literals(r.content.pattern) if r.content is not None else None for r in rules]
+        #: per rule, its cues with the strings one of which any match of the cue holds (None: always search)
+        self._cues = [[(cue, required_literals(cue.pattern)) for cue in r.content] for r in rules]
 
     def by_path(self, rel: str) -> ProvenanceRule | None:
         i = self._globs.first(rel)
@@ -55,13 +57,12 @@ class Provenance:
         if head:
             start = head[:HEAD_CHARS]
             lower = start.lower() if start.isascii() else None  # (case folding outside ASCII: search them all)
-            for r, needs in zip(self.rules, self._needs, strict=True):
-                if r.content is None:
-                    continue
-                if lower is not None and needs is not None and not any(n in lower for n in needs):
-                    continue  # none of the words its cues need: no match possible
-                if r.content.search(start):
-                    return r.cls
+            for r, cues in zip(self.rules, self._cues, strict=True):
+                for cue, needs in cues:
+                    if lower is not None and needs is not None and not any(n in lower for n in needs):
+                        continue  # none of the words the cue needs: no match possible
+                    if cue.search(start):
+                        return r.cls
         return AUTHOR
 
 

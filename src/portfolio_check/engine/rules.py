@@ -475,8 +475,7 @@ class Rules:
 
         self.provenance = Provenance([
             ProvenanceRule(cls=x["class"], reason=x["reason"], globs=tuple(x.get("globs", [])),
-                           content=re.compile("|".join(_scoped(c, False) for c in x["content"]), re.M)
-                           if x.get("content") else None)
+                           content=tuple(re.compile(_scoped(c, False), re.M) for c in x.get("content", [])))
             for x in data.get("provenance", [])
         ])
         self.memo: dict[str, Any] = dict(data.get("memo", {}))
