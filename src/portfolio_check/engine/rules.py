@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from portfolio_check import tomlread
 from portfolio_check.engine import hyper
-from portfolio_check.engine.anchors import head_starts_many, line_bound, required_literals
+from portfolio_check.engine.anchors import head_literals, head_starts_many, line_bound, required_literals
 from portfolio_check.engine.budget import check as check_budget
 from portfolio_check.engine.globs import GlobSet
 
@@ -261,10 +261,27 @@ def _in_context(entry: _Entry, text: str, offset: int) -> bool:
     start, end = _line_window(text, offset, entry.window)
     window = text[start:end]
     lower = window.lower() if window.isascii() else None
-    if entry.near is not None and (not _may_occur(entry.near, lower) or entry.near.search(text, start, end) is None):
+    if entry.near is not None and (not _may_occur(entry.near, lower) or not _occurs(entry.near, text, start, end,
+                                                                                 lower)):
         return False
     return entry.not_near is None or not _may_occur(entry.not_near, lower) \
-        or entry.not_near.search(text, start, end) is None
+        or not _occurs(entry.not_near, text, start, end, lower)
+
+
+def _occurs(regex: re.Pattern[str], text: str, start: int, end: int, lower: str | None) -> bool:
+    """Whether ``regex`` matches ``text`` between ``start`` and ``end`` (``lower``: that stretch lower-cased, if
+    ASCII): tried only where a literal every match starts with occurs, when the pattern has such literals (a regex
+    beginning with ``\\b`` or a choice of words is otherwise tried at every offset of the window)."""
+    heads = head_literals(regex.pattern, False) if lower is not None else None
+    if heads is None or lower is None:
+        return regex.search(text, start, end) is not None
+    offsets: set[int] = set()
+    for head in heads:
+        at = lower.find(head)
+        while at >= 0:
+            offsets.add(at)
+            at = lower.find(head, at + 1)
+    return any(regex.match(text, start + at, end) is not None for at in sorted(offsets))
 
 
 def _may_occur(regex: re.Pattern[str], lower: str | None) -> bool:
