@@ -219,6 +219,50 @@ def test_literals_found_natively_come_as_one_aho_corasick_pass_gives_them(monkey
     assert checked > 1000
 
 
+def test_context_looked_for_where_its_words_start_is_what_a_search_of_the_window_finds():
+    import random
+
+    from _portfolio import AI_APP, MEMO_REPO, MODEL_PROJECT
+
+    from portfolio_check.engine.rules import _context, _occurs, bundled_rules
+
+    rules = bundled_rules()
+    regexes = [_context(p.near, p.ignore_case) for p in rules.patterns if p.near] + \
+        [_context(p.not_near, p.ignore_case) for p in rules.patterns if p.not_near]
+    assert len(regexes) > 5
+    texts = [t for files in (AI_APP, MODEL_PROJECT, MEMO_REPO) for t in files.values() if isinstance(t, str)]
+    texts += ["def test_x():\n    assert x == 1  # pytest.raises\n    expect (y).should\n", "ASSERT_EQUAL; assertEqual"]
+    rnd = random.Random(23)
+    found = 0
+    for rx in regexes:
+        for text in texts:
+            for _ in range(8):
+                start = rnd.randint(0, len(text))
+                end = rnd.randint(start, len(text))
+                window = text[start:end]
+                lower = window.lower() if window.isascii() else None
+                whole = rx.search(text, start, end) is not None
+                assert _occurs(rx, text, start, end, lower) == whole, (rx.pattern, window)
+                found += whole
+    assert found > 20
+
+
+def test_fast_spellings_of_a_python_files_searches_find_what_the_plain_ones_find():
+    import random
+    import re
+
+    from portfolio_check.engine.readers.python import _STATUS_4XX, _TRY_LINE, _has_try_line
+
+    plain_status = re.compile(r"\b(?:4_?\d_?\d|0[xXoObB][0-9a-fA-F_]+)\b|HTTP_4")
+
+    rnd = random.Random(29)
+    alphabet = ["4", "0", "x", "_", "1", " ", "\n", "a", "HTTP_", "é", "try", ":", "\t", "4_0_4", "0x1F"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+        assert (_STATUS_4XX.search(text) is None) == (plain_status.search(text) is None), text
+        assert _has_try_line(text) == (_TRY_LINE.search(text) is not None), text
+
+
 def test_anchors_looked_for_pattern_by_pattern_are_those_of_one_pass_for_all():
     import random
 

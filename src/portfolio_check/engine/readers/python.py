@@ -226,7 +226,9 @@ def _shape_words_in(code: str) -> set[str]:
 #: words of a request rejected with a 4xx status, which only counts with such a status written in the code
 _REJECT_WORDS = frozenset({"HTTPException", "Response", "abort", "jsonify"})
 #: a 4xx status as an int literal (however written), or a named one (status.HTTP_422_...)
-_STATUS_4XX = re.compile(r"\b(?:4_?\d_?\d|0[xXoObB][0-9a-fA-F_]+)\b|HTTP_4")
+#: (plainly ``\b(?:4_?\d_?\d|0[xXoObB][0-9a-fA-F_]+)\b|HTTP_4``; written with each choice starting with its character,
+#: ``4(?<!\w4)`` being ``\b4``, so the regex engine skips to those characters instead of trying every offset)
+_STATUS_4XX = re.compile(r"4(?<!\w4)_?\d_?\d\b|0(?<!\w0)[xXoObB][0-9a-fA-F_]+\b|HTTP_4")
 
 
 def shape_words(code: str) -> set[str]:
@@ -241,7 +243,21 @@ def shape_words(code: str) -> set[str]:
 def may_have_shapes(code: str, words: set[str]) -> bool:
     """Whether ``code`` (comments and strings blanked), holding ``words`` (see ``shape_words``), has what some code
     shape needs: one of those words, or a ``try`` statement."""
-    return bool(words) or _TRY_LINE.search(code) is not None  # (a try statement starts its line)
+    return bool(words) or _has_try_line(code)
+
+
+#: ``try:`` anywhere (a try statement is one where it starts its line: see ``_TRY_LINE``)
+_TRY_WORD = re.compile(r"try[ \t]*:")
+
+
+def _has_try_line(code: str) -> bool:
+    """``_TRY_LINE.search(code) is not None``: a search for the word, then a look at what comes before it on its
+    line (a search for the line's start tries every offset)."""
+    for m in _TRY_WORD.finditer(code):
+        at = m.start()
+        if not code[code.rfind("\n", 0, at) + 1:at].strip(" \t"):
+            return True
+    return False
 
 
 #: a name read: any identifier but one being assigned (``x = ...``, a keyword argument ``f(x=...)``)
