@@ -251,7 +251,13 @@ def test_fast_spellings_of_a_python_files_searches_find_what_the_plain_ones_find
     import random
     import re
 
-    from portfolio_check.engine.readers.python import _STATUS_4XX, _TRY_LINE, _has_try_line
+    from portfolio_check.engine.readers.python import (
+        _IMPORT_STMT,
+        _STATUS_4XX,
+        _TRY_LINE,
+        _has_try_line,
+        import_statements,
+    )
 
     plain_status = re.compile(r"\b(?:4_?\d_?\d|0[xXoObB][0-9a-fA-F_]+)\b|HTTP_4")
 
@@ -261,6 +267,10 @@ def test_fast_spellings_of_a_python_files_searches_find_what_the_plain_ones_find
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
         assert (_STATUS_4XX.search(text) is None) == (plain_status.search(text) is None), text
         assert _has_try_line(text) == (_TRY_LINE.search(text) is not None), text
+    words = ["from", "import", " ", "\t", "\n", ".", "x", "os", "é", "(", "fromimport", "a.b"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(words) for _ in range(rnd.randint(0, 12)))
+        assert [m.span() for m in import_statements(text)] == [m.span() for m in _IMPORT_STMT.finditer(text)], text
 
 
 def test_anchors_looked_for_pattern_by_pattern_are_those_of_one_pass_for_all():
@@ -386,6 +396,37 @@ def test_blanking_turns_every_character_but_newlines_into_a_space():
     for _ in range(3000):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 20)))
         assert blank(text) == re.sub(r"[^\n]", " ", text), repr(text)
+
+
+def test_fences_found_by_their_marks_are_those_a_search_for_fence_lines_finds():
+    import random
+
+    from portfolio_check.engine.readers.views import _MD_FENCE, fences
+
+    rnd = random.Random(31)
+    alphabet = ["`", "```", "~~~", "~", " ", "\t", "\n", "a", "    ", "python", "é"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+        assert [m.span() for m in fences(text)] == [m.span() for m in _MD_FENCE.finditer(text)], repr(text)
+
+
+def test_notable_markdown_lines_are_the_lines_that_may_be_a_heading_or_hold_an_image():
+    import random
+    import re
+
+    from portfolio_check.engine.readers.markdown import _FIRST_HEADING_LINE, _notable_lines
+
+    rnd = random.Random(37)
+    alphabet = ["#", "=", "-", " ", "\n", "a", "![", "<img", "<IMG", "<video", "<", "!", "[", "https://github.com/",
+                "\t", "é"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+        plain, at = [], 0
+        for line in text.split("\n"):
+            if _FIRST_HEADING_LINE.match(text, at) or "![" in line or re.search("<(?:img|video|IMG)", line):
+                plain.append(at)
+            at += len(line) + 1
+        assert _notable_lines(text) == plain, repr(text)
 
 
 def test_python_views_are_what_a_plain_search_for_each_comment_and_string_gives():

@@ -34,7 +34,8 @@ def _at(line_of: LineOf | None, i: int) -> int | None:
 #: them (a literal the regex engine finds fast); the first line is tried on its own
 _HEADING_LINE = re.compile(r"\n(?:#|[ \t]{0,3}(?:=+|-+)[^\S\n]*(?=\n|\Z)|https://github\.com/)")
 _FIRST_HEADING_LINE = re.compile(r"#|[ \t]{0,3}(?:=+|-+)[^\S\n]*(?=\n|\Z)|https://github\.com/")
-_IMAGE = re.compile(r"!\[|<img|<video|<IMG")
+#: what starts an image (searched for one by one: a choice of them is searched several times slower)
+_IMAGE_MARKS = (re.compile(r"!\["), re.compile(r"<(?:img|video|IMG)"))
 
 
 def _notable_lines(prose: str) -> list[int]:
@@ -43,14 +44,7 @@ def _notable_lines(prose: str) -> list[int]:
     starts = [m.start() + 1 for m in _HEADING_LINE.finditer(prose)]
     if _FIRST_HEADING_LINE.match(prose):
         starts.append(0)
-    last = -1
-    for m in _IMAGE.finditer(prose):
-        if m.start() < last:
-            continue  # another image on a line already taken
-        start = prose.rfind("\n", 0, m.start()) + 1
-        starts.append(start)
-        end = prose.find("\n", m.start())
-        last = len(prose) if end < 0 else end
+    starts.extend(prose.rfind("\n", 0, m.start()) + 1 for marks in _IMAGE_MARKS for m in marks.finditer(prose))
     return sorted(set(starts))
 
 
