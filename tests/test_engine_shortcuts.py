@@ -273,6 +273,23 @@ def test_fast_spellings_of_a_python_files_searches_find_what_the_plain_ones_find
         assert [m.span() for m in import_statements(text)] == [m.span() for m in _IMPORT_STMT.finditer(text)], text
 
 
+def test_js_imports_found_by_their_words_are_those_the_plain_spelling_finds():
+    import random
+    import re
+
+    from portfolio_check.engine.readers.javascript import JS_IMPORT
+
+    plain = re.compile(
+        r"""(?:\bimport\s{1,20}(?:type\s{1,20})?(?:[\w*${}\s,]{1,500}?\s{1,20}from\s{0,20})?|"""
+        r"""\bexport\s{1,20}[\w*{}\s,]{1,500}?\s{1,20}from\s{0,20}|\brequire\s{0,20}\(\s{0,20}|\bimport\s{0,20}\(\s{0,20})"""
+        r"""["']([^"'\s]{1,300})["']""")
+    rnd = random.Random(41)
+    alphabet = ["import", "export", "require", "from", " ", "(", "'", '"', "x", "_", "{ a }", "type", "é", "\n", "re"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+        assert [m.span(1) for m in JS_IMPORT.finditer(text)] == [m.span(1) for m in plain.finditer(text)], text
+
+
 def test_anchors_looked_for_pattern_by_pattern_are_those_of_one_pass_for_all():
     import random
 

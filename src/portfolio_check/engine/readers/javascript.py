@@ -9,11 +9,13 @@ from portfolio_check.engine.readers.base import FileFacts, LineCounter, line_tex
 from portfolio_check.engine.readers.views import js_views
 from portfolio_check.engine.rules import Rules
 
-#: bounded repeats keep every match attempt short: the scan stays linear on hostile files ("import " × 100k)
+#: bounded repeats keep every match attempt short: the scan stays linear on hostile files ("import " × 100k). Each
+#: word's ``\b`` is written after it (``import(?<!\wimport)``), so every choice starts with a letter and the regex
+#: engine skips to those letters instead of trying the boundary at every offset (three times faster; same matches)
 JS_IMPORT = re.compile(
-    r"""(?:\bimport\s{1,20}(?:type\s{1,20})?(?:[\w*${}\s,]{1,500}?\s{1,20}from\s{0,20})?|"""
-    r"""\bexport\s{1,20}[\w*{}\s,]{1,500}?\s{1,20}from\s{0,20}|\brequire\s{0,20}\(\s{0,20}|\bimport\s{0,20}\(\s{0,20})"""
-    r"""["']([^"'\s]{1,300})["']"""
+    r"""(?:import(?<!\wimport)\s{1,20}(?:type\s{1,20})?(?:[\w*${}\s,]{1,500}?\s{1,20}from\s{0,20})?|"""
+    r"""export(?<!\wexport)\s{1,20}[\w*{}\s,]{1,500}?\s{1,20}from\s{0,20}|require(?<!\wrequire)\s{0,20}\(\s{0,20}|"""
+    r"""import(?<!\wimport)\s{0,20}\(\s{0,20})["']([^"'\s]{1,300})["']"""
 )
 
 
