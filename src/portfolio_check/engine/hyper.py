@@ -139,6 +139,9 @@ class Gate:
         self._db = db
         self._hs = hs
         self._found: set[int] = set()
+        #: the last text judged and its answer: a document's prose is judged for its patterns and again for its
+        #: write-up cues (the same string object: compared by identity, never by value)
+        self._last: tuple[str, frozenset[int] | None] | None = None
 
     def _on_match(self, pid: int, start: int, end: int, flags: int, context: Any) -> None:
         self._found.add(pid)
@@ -146,6 +149,14 @@ class Gate:
     def scan(self, text: str) -> frozenset[int] | None:
         """The ids of the regexes that may match ``text``; None when the gate cannot judge it (then every regex
         runs, as without the gate)."""
+        last = self._last
+        if last is not None and last[0] is text:
+            return last[1]
+        found = self._judge(text)
+        self._last = (text, found)
+        return found
+
+    def _judge(self, text: str) -> frozenset[int] | None:
         if any(sep in text for sep in _SEPARATORS):  # four substring searches: far faster than a regex class
             return None
         plain = text.isascii()
