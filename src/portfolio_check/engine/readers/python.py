@@ -10,6 +10,7 @@ import re
 import sys
 from collections import Counter, deque
 from collections.abc import Iterator
+from functools import lru_cache
 
 from portfolio_check.engine.anchors import LiteralFinder
 from portfolio_check.engine.readers.base import FileFacts, LineCounter, LineOf, scan_views, snippet
@@ -109,9 +110,11 @@ _PLAIN_FROM = re.compile(
     rf"(\*|{_NAME}(?:[ \t]+as[ \t]+{_NAME})?(?:[ \t]*,[ \t]*{_NAME}(?:[ \t]+as[ \t]+{_NAME})?)*)[ \t]*")
 
 
-def _plain_import(line: str) -> list[str] | None:
+@lru_cache(maxsize=4096)
+def _plain_import(line: str) -> tuple[str, ...] | None:
     """The names ``ast`` would give for a one-line import in its plainest form (ASCII names, no keyword among
-    them), as the import readers record them; None for anything else (then ``ast`` reads it)."""
+    them), as the import readers record them; None for anything else (then ``ast`` reads it). Remembered: the same
+    import lines recur across a repository's files."""
     if not line.isascii():
         return None
     m = _PLAIN_IMPORT.fullmatch(line)
@@ -119,7 +122,7 @@ def _plain_import(line: str) -> list[str] | None:
         parts = [p.split() for p in m.group(1).split(",")]  # [name] or [name, "as", alias]
         if any(keyword.iskeyword(w) for p in parts for w in (*p[0].split("."), *p[2:])):
             return None
-        return [p[0] for p in parts]
+        return tuple(p[0] for p in parts)
     m = _PLAIN_FROM.fullmatch(line)
     if m is None:
         return None
@@ -129,8 +132,8 @@ def _plain_import(line: str) -> list[str] | None:
             keyword.iskeyword(w) for p in parts for w in (p[0], *p[2:])):
         return None
     if module.startswith("."):
-        return []  # a relative import: the repository's own code
-    return [module, *(f"{module}.{p[0]}" for p in parts)]
+        return ()  # a relative import: the repository's own code
+    return (module, *(f"{module}.{p[0]}" for p in parts))
 
 
 def tree_imports(ff: FileFacts, tree: ast.AST, source: str, role: str, line_of: LineOf | None = None) -> None:
