@@ -136,6 +136,7 @@ def test_matching_only_where_a_head_occurs_finds_what_a_whole_search_finds():
 
     texts = [t for files in (AI_APP, MODEL_PROJECT, MEMO_REPO) for t in files.values() if isinstance(t, str)]
     texts += [t.replace("e", "é").replace("0.9", "0.9 · r² ") for t in texts]
+    texts += [t.replace("s", "ſ").replace("i", "ı").replace("K", "\u212a") for t in texts[:20]]
     texts += ["accuracy: 0.91\nacc=0.5 (r²: 0.7) “I don’t know” p95 latency 120 ms", "x" * 50 + "ACCURACY = 0.93",
               "We re-ran it and reran it: the trade-offs, tradeoffs; lessons learned because it failed; why? cons."]
     rules = bundled_rules()
@@ -461,6 +462,16 @@ def test_python_views_are_what_a_plain_search_for_each_comment_and_string_gives(
     for text in texts:
         views = python_views(text)
         assert (views.strings, views.text) == _python_views_plainly(text), text
+
+
+@pytest.mark.parametrize(("pattern", "sensitive"), [
+    (r"[^s]", True), (r"(?!is)x", True), (r"[^a-z]b", True), (r"\1", True), (r"[^\n]{0,300}", False),
+    (r"a(?!=)", False), (r"(?![\w])", False), (r"x(?<!\wx)", False), (r"(?i)use", False),
+])
+def test_fold_sensitive_patterns_are_negations_that_may_name_a_folding_letter(pattern, sensitive):
+    from portfolio_check.engine.anchors import fold_sensitive
+
+    assert fold_sensitive(pattern) is sensitive
 
 
 @pytest.mark.parametrize(("pattern", "anchors"), [

@@ -49,6 +49,10 @@ def _texts() -> list[str]:
     texts += [t.replace("e", "é").replace(" - ", " — ").replace("ms", "ms · 日本") for t in texts[:40]]
     texts += ["Latency p95: 120 ms → 95 ms (−21 %) après le cache", "Précision 0,91 · rappel 0,88 · F1 0,89",
               "Ｆｕｌｌ-width ｌａｔｅｎｃｙ 120ms", "naïve baseline r² = 0.71\u00a0(vs 0.52)"]
+    # characters re.IGNORECASE matches to ASCII letters (Turkish dotted and dotless i, the long s, the Kelvin sign)
+    folds = [("s", "ſ"), ("k", "\u212a"), ("i", "ı"), ("I", "İ")]
+    texts += [t.replace(a, b) for t in texts[:60] for a, b in folds]
+    texts += ["Doğruluk İyileştirme: latency 120 ms", "ſelf-conſiſtency eval; risk: high", "a[^s]b ſ k\u212a"]
     return texts
 
 
@@ -67,9 +71,20 @@ def test_the_gate_never_rules_out_a_regex_that_matches(gate):
     assert checked > 200  # the texts exercise many rules
 
 
-@pytest.mark.parametrize("text", ["a\x1cb", "version ٣", "ſecret", "\u212aelvin", "İstanbul"])
+@pytest.mark.parametrize("text", ["a\x1cb", "version ٣"])
 def test_texts_the_gate_cannot_judge_are_not_gated(gate, text):
     assert gate.scan(text) is None
+
+
+@pytest.mark.parametrize("text", ["ſecret", "\u212aelvin", "İstanbul", "Yıldız"])
+def test_letters_that_fold_to_ascii_are_judged_and_negations_naming_them_never_ruled_out(gate, text):
+    from portfolio_check.engine.anchors import fold_sensitive
+
+    allowed = gate.scan(text)
+    assert allowed is not None
+    negations = [i for s, i in gate.index.items() if fold_sensitive(s)]
+    assert negations and all(i in allowed for i in negations)
+    assert gate.scan(text.encode("ascii", "replace").decode()) is not None
 
 
 def test_reports_are_identical_with_and_without_the_gate(tmp_path, monkeypatch):

@@ -373,6 +373,71 @@ def _positive_non_ascii(items: Any) -> bool:
     return False
 
 
+#: the ASCII letters a character that folds to one under ``re.IGNORECASE`` (ſ, K, İ, ı) is stood in for by
+_FOLD_LETTERS = frozenset(map(ord, "sSkKiI"))
+
+
+def _names_fold_letter(items: Any) -> bool:
+    """Whether a sequence (a class's members, a lookaround's body) may match one of the fold letters."""
+    for op, av in items:
+        if op in (_c.LITERAL, _c.NOT_LITERAL):
+            if av in _FOLD_LETTERS or op is _c.NOT_LITERAL:
+                return True
+        elif op is _c.RANGE:
+            if any(av[0] <= c <= av[1] for c in _FOLD_LETTERS):
+                return True
+        elif op in (_c.IN, _c.SUBPATTERN, _c.BRANCH, _c.MAX_REPEAT, _c.MIN_REPEAT, _c.ASSERT, _c.ASSERT_NOT,
+                    getattr(_c, "POSSESSIVE_REPEAT", None), getattr(_c, "ATOMIC_GROUP", None)):
+            subs = [av] if op in (_c.IN, getattr(_c, "ATOMIC_GROUP", None)) else av[1] if op is _c.BRANCH else \
+                [av[-1]] if op in (_c.SUBPATTERN, _c.ASSERT, _c.ASSERT_NOT) else [av[2]]
+            if any(_names_fold_letter(sub) for sub in subs):
+                return True
+        elif op not in (_c.AT, _c.ANY, _c.CATEGORY, _c.NEGATE):
+            return True  # a back-reference, a conditional, anything else: assume it may
+    return False
+
+
+def _fold_sensitive(items: Any) -> bool:
+    for op, av in items:
+        if op is _c.NOT_LITERAL:
+            if av in _FOLD_LETTERS:
+                return True
+        elif op is _c.IN:
+            if any(o is _c.NEGATE for o, _ in av) and _names_fold_letter(av):
+                return True
+        elif op is _c.ASSERT_NOT:
+            if _names_fold_letter(av[1]):
+                return True
+        elif op is _c.SUBPATTERN or op is _c.ASSERT:
+            if _fold_sensitive(av[-1]):
+                return True
+        elif op is _c.BRANCH:
+            if any(_fold_sensitive(b) for b in av[1]):
+                return True
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            if _fold_sensitive(av[2]):
+                return True
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            if _fold_sensitive(av):
+                return True
+        elif op not in (_c.AT, _c.ANY, _c.LITERAL, _c.RANGE, _c.CATEGORY):
+            return True  # a back-reference, a conditional, anything else: assume it is
+    return False
+
+
+@lru_cache(maxsize=4096)
+def fold_sensitive(pattern: str) -> bool:
+    """True when a character that folds to an ASCII letter under ``re.IGNORECASE`` (ſ, K, İ, ı) stood in for by that
+    letter (see hyper.stand_in) might make ``pattern`` miss a match it has on the text itself: a negation (a
+    negated class, a negative lookaround, ``[^s]``) that may name one of those letters. Such a pattern is never
+    ruled out on a text holding one of those characters."""
+    try:
+        parsed = _p.parse(pattern, re.MULTILINE)
+    except re.error:
+        return True
+    return _fold_sensitive(list(parsed))
+
+
 @lru_cache(maxsize=4096)
 def needs_non_ascii(pattern: str) -> bool:
     """True when a match of ``pattern`` may need a non-ASCII character (a literal, class member or range outside

@@ -10,9 +10,11 @@ does the whole job.
 The gate judges a text as ``re`` would see it: ASCII passes as it is; each other character is stood in for by an
 ASCII one of its class for every construct a rule can use on it (a letter or other word character by ``_``, a
 space by ``\\v``, anything else by DEL), and rules that spell a non-ASCII character themselves are never gated on
-such a text. Texts it cannot judge that way — with non-ASCII decimal digits, the characters that fold to ASCII
-letters under ``re.IGNORECASE`` (ſ, K, İ, ı), or the separator controls ``\\x1c``-``\\x1f`` that Python's ``\\s``
-matches and Hyperscan's does not — get None: no gating.
+such a text. The characters ``re.IGNORECASE`` matches to an ASCII letter (ſ, K, İ, ı: common in Turkish, and in
+the case tables of JavaScript bundled into HTML reports) are stood in for by that letter; the few rules with a
+negation that may name it (``[^a-z]``, a negative lookahead) are then never gated. Texts it cannot judge that way
+— with non-ASCII decimal digits, or the separator controls ``\\x1c``-``\\x1f`` that Python's ``\\s`` matches and
+Hyperscan's does not — get None: no gating.
 
 The compiled database is cached (``$XDG_CACHE_HOME/portfolio-check``, else ``~/.cache/portfolio-check``) under a
 name derived from the patterns, the flags, this module's format and the Hyperscan version; the file carries a
@@ -35,7 +37,9 @@ FORMAT = b"portfolio-check hyperscan gate 1\n"
 #: bounded repeats at least this long are widened to unbounded ones for the gate (a superset; compiles 10x faster)
 WIDEN_FROM = 10
 _SEPARATORS = ("\x1c", "\x1d", "\x1e", "\x1f")
-_FOLDS_TO_ASCII = frozenset("\u017f\u212a\u0130\u0131")
+#: the characters ``re.IGNORECASE`` matches to an ASCII letter (ſ to s, the Kelvin sign to k, İ and ı to i): each
+#: stood in for by that letter
+_FOLDS_TO_ASCII = {"\u017f": "s", "\u212a": "k", "\u0130": "i", "\u0131": "i"}
 
 
 class _CannotJudge(LookupError):
@@ -53,9 +57,9 @@ def _stand_in(err: UnicodeError) -> tuple[str, int]:
     for c in err.object[err.start:err.end]:
         stand = _STANDS.get(c)
         if stand is None:
-            if c.isdecimal() or c in _FOLDS_TO_ASCII:
+            if c.isdecimal():
                 raise _CannotJudge
-            stand = "\v" if c.isspace() else "_" if c.isalnum() else "\x7f"
+            stand = _FOLDS_TO_ASCII.get(c) or ("\v" if c.isspace() else "_" if c.isalnum() else "\x7f")
             _STANDS[c] = stand
         out.append(stand)
     return "".join(out), err.end
@@ -133,9 +137,12 @@ class Gate:
         self.index = {s: i for i, s in enumerate(sources)}
         #: regexes a match of which may need a non-ASCII character: never ruled out on a non-ASCII text (a
         #: non-ASCII character only inside a negative lookaround, as in ``(?<![≈≤])``, needs nothing)
-        from portfolio_check.engine.anchors import needs_non_ascii
+        from portfolio_check.engine.anchors import fold_sensitive, needs_non_ascii
 
         self.spelled = frozenset(i for i, s in enumerate(sources) if not s.isascii() and needs_non_ascii(s))
+        #: regexes a character stood in for by the ASCII letter it folds to might hide a match from (a negation
+        #: naming that letter, see anchors.fold_sensitive): never ruled out on a text holding such a character
+        self.fold_sensitive = frozenset(i for i, s in enumerate(sources) if fold_sensitive(s))
         self._db = db
         self._hs = hs
         self._found: set[int] = set()
@@ -170,7 +177,11 @@ class Gate:
         except Exception:  # any failure of the native scan: no gating, never a missed match
             return None
         self._found.add(UNKNOWN)  # a regex the gate was not built with is never ruled out
-        return frozenset(self._found) if plain else frozenset(self._found | self.spelled)
+        if plain:
+            return frozenset(self._found)
+        if any(c in text for c in _FOLDS_TO_ASCII):
+            self._found |= self.fold_sensitive
+        return frozenset(self._found | self.spelled)
 
 
 def _flags(hs: Any) -> int:
