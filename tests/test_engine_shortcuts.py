@@ -208,6 +208,7 @@ def test_literals_found_natively_come_as_one_aho_corasick_pass_gives_them(monkey
     texts = ["".join(rnd.choice(["a", "d", "ned", "lessons ", "learned", " ", "re-", "ran", "\n"])
                      for _ in range(rnd.randint(0, 30))) for _ in range(400)]
     monkeypatch.setattr(hyper, "ACTIVE", gate)
+    monkeypatch.setattr(LiteralFinder, "NATIVE_AFTER", 0)  # (natively from the first text on)
     checked = 0
     for _ in range(30):
         chosen = rnd.sample(words, rnd.randint(1, len(words)))

@@ -46,12 +46,17 @@ class LiteralFinder:
     active (a big scan), an ASCII text is searched by Hyperscan's literal compiler (several times faster than
     pyahocorasick once there are more than a few literals); otherwise, and if that fails, by pyahocorasick."""
 
+    #: texts searched by pyahocorasick before the native finder is built (compiling one costs about as much as
+    #: searching a few texts: most finders of a rule's few literals are used a handful of times, or never)
+    NATIVE_AFTER = 8
+
     def __init__(self, words: Iterable[str]) -> None:
         self.words = list(words)
         self._aho: Any = None
         self._aho_built = False
         self._native: Any = None
         self._native_gate: object = None  # the gate the native finder was built under
+        self._uses = 0
 
     @property
     def usable(self) -> bool:
@@ -62,7 +67,8 @@ class LiteralFinder:
         from portfolio_check.engine import hyper
 
         gate = hyper.ACTIVE
-        if gate is not None and text.isascii():
+        self._uses += 1
+        if gate is not None and self._uses > self.NATIVE_AFTER and text.isascii():
             if self._native_gate is not gate:
                 self._native, self._native_gate = hyper.literals(self.words), gate
             if self._native is not None:
