@@ -349,32 +349,36 @@ def line_bound(pattern: str) -> bool:
     return not _may_match_newline(list(parsed), dotall)
 
 
+def _nested(op: Any, av: Any) -> list[Any] | None:
+    """The sequences nested in a group, a choice, a repeat, a lookaround or an atomic group; None for any other
+    item of a parse tree."""
+    if op is _c.SUBPATTERN:
+        return [av[-1]]
+    if op is _c.BRANCH:
+        return list(av[1])
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        return [av[2]]
+    if op in (_c.ASSERT, _c.ASSERT_NOT):
+        return [av[1]]
+    if op is getattr(_c, "ATOMIC_GROUP", None):
+        return [av]
+    return None
+
+
 def _positive_non_ascii(items: Any) -> bool:
     for op, av in items:
-        if op is _c.LITERAL and av > 127:
-            return True
-        if op is _c.RANGE and av[1] > 127:
+        if (op is _c.LITERAL and av > 127) or (op is _c.RANGE and av[1] > 127):
             return True
         if op is _c.IN:
             negated = any(o is _c.NEGATE for o, _ in av)
             if not negated and _positive_non_ascii([(o, a) for o, a in av if o is not _c.NEGATE]):
                 return True
-        elif op is _c.SUBPATTERN:
-            if _positive_non_ascii(av[-1]):
+        elif op is _c.ASSERT_NOT:
+            continue  # a negative lookaround needs nothing
+        elif (nested := _nested(op, av)) is not None:
+            if any(_positive_non_ascii(seq) for seq in nested):
                 return True
-        elif op is _c.BRANCH:
-            if any(_positive_non_ascii(b) for b in av[1]):
-                return True
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
-            if _positive_non_ascii(av[2]):
-                return True
-        elif op is _c.ASSERT:
-            if _positive_non_ascii(av[1]):
-                return True
-        elif op is getattr(_c, "ATOMIC_GROUP", None):
-            if _positive_non_ascii(av):
-                return True
-        elif op not in (_c.ASSERT_NOT, _c.AT, _c.NOT_LITERAL, _c.ANY, _c.LITERAL, _c.RANGE, _c.CATEGORY):
+        elif op not in (_c.AT, _c.NOT_LITERAL, _c.ANY, _c.LITERAL, _c.RANGE, _c.CATEGORY):
             return True
     return False
 
@@ -386,19 +390,17 @@ _FOLD_LETTERS = frozenset(map(ord, "sSkKiI"))
 def _names_fold_letter(items: Any) -> bool:
     """Whether a sequence (a class's members, a lookaround's body) may match one of the fold letters."""
     for op, av in items:
-        if op in (_c.LITERAL, _c.NOT_LITERAL):
-            if av in _FOLD_LETTERS or op is _c.NOT_LITERAL:
+        if op is _c.NOT_LITERAL or (op is _c.LITERAL and av in _FOLD_LETTERS):
+            return True
+        if op is _c.RANGE and any(av[0] <= c <= av[1] for c in _FOLD_LETTERS):
+            return True
+        if op is _c.IN:
+            if _names_fold_letter(av):
                 return True
-        elif op is _c.RANGE:
-            if any(av[0] <= c <= av[1] for c in _FOLD_LETTERS):
+        elif (nested := _nested(op, av)) is not None:
+            if any(_names_fold_letter(seq) for seq in nested):
                 return True
-        elif op in (_c.IN, _c.SUBPATTERN, _c.BRANCH, _c.MAX_REPEAT, _c.MIN_REPEAT, _c.ASSERT, _c.ASSERT_NOT,
-                    getattr(_c, "POSSESSIVE_REPEAT", None), getattr(_c, "ATOMIC_GROUP", None)):
-            subs = [av] if op in (_c.IN, getattr(_c, "ATOMIC_GROUP", None)) else av[1] if op is _c.BRANCH else \
-                [av[-1]] if op in (_c.SUBPATTERN, _c.ASSERT, _c.ASSERT_NOT) else [av[2]]
-            if any(_names_fold_letter(sub) for sub in subs):
-                return True
-        elif op not in (_c.AT, _c.ANY, _c.CATEGORY, _c.NEGATE):
+        elif op not in (_c.AT, _c.ANY, _c.CATEGORY, _c.NEGATE, _c.LITERAL, _c.RANGE):
             return True  # a back-reference, a conditional, anything else: assume it may
     return False
 
@@ -414,17 +416,8 @@ def _fold_sensitive(items: Any) -> bool:
         elif op is _c.ASSERT_NOT:
             if _names_fold_letter(av[1]):
                 return True
-        elif op is _c.SUBPATTERN or op is _c.ASSERT:
-            if _fold_sensitive(av[-1]):
-                return True
-        elif op is _c.BRANCH:
-            if any(_fold_sensitive(b) for b in av[1]):
-                return True
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
-            if _fold_sensitive(av[2]):
-                return True
-        elif op is getattr(_c, "ATOMIC_GROUP", None):
-            if _fold_sensitive(av):
+        elif (nested := _nested(op, av)) is not None:
+            if any(_fold_sensitive(seq) for seq in nested):
                 return True
         elif op not in (_c.AT, _c.ANY, _c.LITERAL, _c.RANGE, _c.CATEGORY):
             return True  # a back-reference, a conditional, anything else: assume it is
