@@ -599,6 +599,22 @@ def test_batches_cover_the_work_in_order_and_shrink_towards_the_end(count):
     assert sizes[0] <= max(CHUNK, count // 32)  # a first batch no bigger than a sixteenth of a process's share
 
 
+@pytest.mark.parametrize(("listed", "expected"), [(0, 0), (5, 5), (5000, 5000), (3000, 5000), (16000, 16300),
+                                                  (100, 5000)])
+def test_work_still_being_listed_is_handed_out_whole_in_order_and_shrinking_at_the_end(listed, expected):
+    from portfolio_check.engine.scan import MAX_CHUNK, _batched
+
+    def listing():  # a listing that leaves some of the paths it expected out
+        for i in range(listed):
+            yield (f"f{i}.py", "python")
+
+    got = list(_batched(listing(), expected, 2))
+    assert [item for batch in got for item in batch] == [(f"f{i}.py", "python") for i in range(listed)]
+    assert all(batch for batch in got) and all(len(batch) <= MAX_CHUNK for batch in got)
+    if len(got) > 2:
+        assert len(got[-2]) <= len(got[0])  # the end is cut to the true size of what is left, not the plan's
+
+
 @pytest.mark.parametrize("text", ["import os", "  x = 1  ", "a  b", "a\tb", "tab\there", "ctl\x07x", "bidi\u202ex",
                                   "é  ü", "x" * 300, " " * 5, "", "a\x7fb", "line\r"])
 def test_a_snippet_is_what_removing_controls_and_collapsing_spaces_gives(text):

@@ -197,20 +197,48 @@ def _walk(root: Path, skipped: Skipped) -> Iterator[str]:
                 yield rel
 
 
-def list_files(
+@dataclass
+class Listing:
+    """A repository's files, judged one by one as ``entries`` is iterated: in path order when ``in_order`` (git
+    lists its paths sorted; a walk does not), so reading can start before the last path is judged. ``listed`` is
+    how many paths the listing holds before anything is left out (an upper bound of the entries)."""
+
+    entries: Iterator[FileEntry]
+    is_git: bool
+    in_order: bool
+    listed: int | None
+
+
+def open_listing(
     root: Path, *, max_file_size: int, extra_excludes: Iterable[str] = (), skipped: Skipped | None = None
-) -> tuple[list[FileEntry], bool]:
-    """Return (entries in path order, is_git). Entries are regular files inside ``root`` within the size limit."""
+) -> Listing:
+    """The files of ``root`` as a ``Listing``: regular files inside it, within the size limit, not excluded."""
     skipped = skipped if skipped is not None else Skipped()
     root = root.resolve()
-    extra = tuple(extra_excludes)
     listed = git_file_list(root, skipped)
     if listed == []:  # git has nothing to say (e.g. a parent repository ignores this folder): walk it instead
         listed = None
     is_git = listed is not None
     candidates: Iterable[str] = listed if listed is not None else _walk(root, skipped)
+    return Listing(_judged(root, candidates, is_git, max_file_size, tuple(extra_excludes), skipped), is_git, is_git,
+                   len(listed) if listed is not None else None)
+
+
+def list_files(
+    root: Path, *, max_file_size: int, extra_excludes: Iterable[str] = (), skipped: Skipped | None = None
+) -> tuple[list[FileEntry], bool]:
+    """Return (entries in path order, is_git). Entries are regular files inside ``root`` within the size limit."""
+    listing = open_listing(root, max_file_size=max_file_size, extra_excludes=extra_excludes, skipped=skipped)
+    entries = list(listing.entries)
+    if not listing.in_order:
+        entries.sort(key=lambda e: e.rel)
+    return entries, listing.is_git
+
+
+def _judged(root: Path, candidates: Iterable[str], is_git: bool, max_file_size: int, extra: tuple[str, ...],
+            skipped: Skipped) -> Iterator[FileEntry]:
+    """The entries among ``candidates`` (paths relative to ``root``), in their order."""
     venv_cache: dict[str, bool] = {}
-    entries: list[FileEntry] = []
     root_str = str(root) + os.sep
     vendored = _glob_union(VENDORED_PATH_GLOBS)
     real_dirs: dict[str, str] = {"": str(root)}  # folder -> its real path, resolved once per folder
@@ -268,11 +296,9 @@ def list_files(
         limit = max_file_size * NOTEBOOK_SIZE_FACTOR if rel.endswith(".ipynb") else max_file_size
         if st.st_size > limit:
             skipped.add("over the size limit", rel)
-            entries.append(FileEntry(rel, st.st_size, too_large=True))
+            yield FileEntry(rel, st.st_size, too_large=True)
             continue
-        entries.append(FileEntry(rel, st.st_size))
-    entries.sort(key=lambda e: e.rel)
-    return entries, is_git
+        yield FileEntry(rel, st.st_size)
 
 
 def _real_folder(folder: str, known: dict[str, str]) -> str:

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from portfolio_check.engine.detect import artifact_role, detect, notebook_only
 from portfolio_check.engine.facts import RepoFacts, local_module_names
-from portfolio_check.engine.inventory import Skipped, list_files
+from portfolio_check.engine.inventory import FileEntry, Skipped, open_listing
 from portfolio_check.engine.readers import FileFacts, Reader, file_kind
 from portfolio_check.engine.rules import Rules, bundled_rules
 from portfolio_check.model import Finding, Location, RepoResult
@@ -66,15 +67,23 @@ def batches(count: int, workers: int) -> list[tuple[int, int]]:
     return out
 
 
-def read_files(root: Path, work: list[tuple[str, str]], rules: Rules, workers: int) -> Iterator[FileFacts]:
+def read_files(root: Path, work: Iterable[tuple[str, str]], rules: Rules, workers: int,
+               expected: int | None = None) -> Iterator[FileFacts]:
     """Each file's facts, in the order of ``work`` (so reports stay byte-identical), read by several processes
-    when the repository is big enough and the platform can fork (each process inherits the loaded rules)."""
+    when the repository is big enough and the platform can fork (each process inherits the loaded rules).
+
+    ``work`` may still be coming (a listing judging its paths one by one, ``expected`` of them at most): each batch
+    is handed out as soon as it is complete, so the processes read while the rest is listed. ``work`` is taken in
+    whole before the first facts are given back."""
     import multiprocessing
 
     workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(work) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+    if expected is None:
+        work = list(work)
+        expected = len(work)
+    if workers <= 1 or expected < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
         reader = Reader(rules)
-        for rel, kind in work:
+        for rel, kind in list(work):
             yield reader.read(root, rel, kind)
         return
     import gc
@@ -90,13 +99,29 @@ def read_files(root: Path, work: list[tuple[str, str]], rules: Rules, workers: i
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_quiet_collector) as pool:
-            pending = deque(pool.submit(_read_batch, work[a:b]) for a, b in batches(len(work), workers))
+            pending = deque(pool.submit(_read_batch, batch) for batch in _batched(work, expected, workers))
             while pending:  # in order; each batch let go once taken in
                 yield from pending.popleft().result()
     finally:
         _WORKER = None
         gc.set_threshold(*threshold)
         gc.unfreeze()
+
+
+def _batched(work: Iterable[tuple[str, str]], expected: int, workers: int) -> Iterator[list[tuple[str, str]]]:
+    """``work`` in batches: the first half of what ``batches`` plans for ``expected`` items handed out as the
+    listing gives them, then the rest, whose true size is known by then (a listing leaves some paths out), cut to
+    shrink towards the end."""
+    items = iter(work)
+    plan = batches(expected, workers)
+    for a, b in plan[: len(plan) // 2]:
+        batch = list(islice(items, b - a))
+        if not batch:
+            return
+        yield batch
+    rest = list(items)
+    for a, b in batches(len(rest), workers):
+        yield rest[a:b]
 
 
 def _quiet_collector() -> None:
@@ -155,22 +180,34 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
     rules = rules or bundled_rules()
     root = check_root(path)
     skipped = Skipped()
-    entries, is_git = list_files(root, max_file_size=opts.max_file_size, extra_excludes=opts.excludes,
-                                 skipped=skipped)
-    modules, tops = local_module_names([e.rel for e in entries])
-    facts = RepoFacts(rules, modules, tops)
-    work: list[tuple[str, str]] = []
+    listing = open_listing(root, max_file_size=opts.max_file_size, extra_excludes=opts.excludes, skipped=skipped)
+    is_git = listing.is_git
+    entries: list[FileEntry] = []
     kinds: list[str | None] = []
-    for entry in entries:
-        kinds.append(file_kind(entry.rel))
-        if kinds[-1] is not None and not entry.too_large:
-            work.append((entry.rel, kinds[-1]))
+
+    def to_read(listed: Iterable[FileEntry]) -> Iterator[tuple[str, str]]:
+        """The files to read, as the listing judges them (every entry and its kind kept on the way)."""
+        for entry in listed:
+            kind = file_kind(entry.rel)
+            entries.append(entry)
+            kinds.append(kind)
+            if kind is not None and not entry.too_large:
+                yield entry.rel, kind
+
+    if listing.in_order:  # read while the rest is listed; gate and processes sized by the paths listed
+        work: Iterable[tuple[str, str]] = to_read(listing.entries)
+        expected = listing.listed or 0
+    else:
+        work = list(to_read(sorted(listing.entries, key=lambda e: e.rel)))
+        expected = len(work)
     from portfolio_check.engine import hyper
 
-    hyper.activate(gate_for(rules, len(work)))  # before the reading processes fork: they inherit it
+    hyper.activate(gate_for(rules, expected))  # before the reading processes fork: they inherit it
     try:
-        results = read_files(root, work, rules, opts.read_workers)
-        first = next(results, None)  # the reading processes are at work now: judge the paths meanwhile
+        results = read_files(root, work, rules, opts.read_workers, expected)
+        first = next(results, None)  # the listing is done and the processes at work: judge the paths meanwhile
+        modules, tops = local_module_names([e.rel for e in entries])
+        facts = RepoFacts(rules, modules, tops)
         for entry, kind in zip(entries, kinds, strict=True):  # (every path before any file's content, as always)
             facts.add_path(entry.rel, entry.size, kind)
         if first is not None:
