@@ -72,3 +72,36 @@ def test_a_big_repository_read_by_several_processes_gives_the_same_report(tmp_pa
     many = to_json(report_dict([scan_repo(root, ScanOptions(read_workers=2))]))
     assert one == many
     assert '"status": "strong"' in one
+
+
+def test_reading_while_the_listing_goes_on_gives_the_report_of_reading_after_it(tmp_path, monkeypatch):
+    """A big git repository is read while its listing still judges the later paths (git lists them sorted): the
+    report, its counts of files listed, read and skipped included, is the one a scan that lists first gives."""
+    from _portfolio import AI_APP
+    from _repos import git_repo, write_tree
+
+    from portfolio_check.engine import scan
+    from portfolio_check.engine.scan import ScanOptions, scan_repo
+    from portfolio_check.render.report import report_dict, to_json
+
+    files: dict[str, str | bytes] = dict(AI_APP)
+    for i in range(130):
+        files[f"pkg/module_{i:03d}.py"] = f"import logging\n\nlogger = logging.getLogger(__name__)\nVALUE = {i}\n"
+        files[f"docs/note_{i:03d}.md"] = f"# Note {i}\n\nWe chose option {i} because it was faster than the rest.\n"
+        files[f"assets/plot_{i:03d}.png"] = b"\x89PNG\r\n\x1a\n" + bytes(40)
+    files["node_modules/lib/index.js"] = "export const x = 1\n"  # an excluded folder
+    files["data/huge.json"] = "[" + "1," * 600_000 + "1]"  # over the size limit
+    files[".gitignore"] = "ignored/\n"
+    files["ignored/secret.py"] = "import openai\n"
+    root = write_tree(tmp_path / "big", files)
+    git_repo(root)
+    (root / "zz_untracked_notes.md").write_text("# Later\n\nAn untracked note read too.\n", encoding="utf-8")
+
+    def report(stream_from: int, workers: int) -> str:
+        monkeypatch.setattr(scan, "STREAM_MIN_PATHS", stream_from)
+        return to_json(report_dict([scan_repo(root, ScanOptions(read_workers=workers))]))
+
+    listed_first = report(10**9, 1)
+    assert report(0, 2) == listed_first
+    assert report(0, 1) == listed_first
+    assert '"files_read"' in listed_first and "skipped_over_the_size_limit" in listed_first

@@ -41,6 +41,9 @@ class ScanOptions:
 
 #: below this many files to read, starting processes costs more than it saves
 PARALLEL_MIN_FILES = 120
+#: from this many paths listed by git, files are read while the rest of the listing is judged (the gate and the
+#: processes then sized by the paths listed, not the files to read: far above both thresholds, the same choice)
+STREAM_MIN_PATHS = 2000
 #: files handed to a reading process at a time: from this many up to MAX_CHUNK (see ``batches``)
 CHUNK = 24
 MAX_CHUNK = 256
@@ -194,7 +197,8 @@ def scan_repo(path: str | os.PathLike[str], options: ScanOptions | None = None,
             if kind is not None and not entry.too_large:
                 yield entry.rel, kind
 
-    if listing.in_order:  # read while the rest is listed; gate and processes sized by the paths listed
+    if listing.in_order and (listing.listed or 0) >= STREAM_MIN_PATHS:
+        # read while the rest is listed; the gate and the processes sized by the paths listed
         work: Iterable[tuple[str, str]] = to_read(listing.entries)
         expected = listing.listed or 0
     else:
