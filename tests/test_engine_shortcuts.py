@@ -219,6 +219,9 @@ def test_literals_found_natively_come_as_one_aho_corasick_pass_gives_them(monkey
             assert native == list(aho.iter(text)), (chosen, text)
             checked += len(native)
     assert checked > 1000
+    # a literal holding NUL is never compiled natively (the binding cuts it there): the plain automaton finds it
+    with_nul = LiteralFinder(["a\x00b", "y"])
+    assert list(with_nul.iter("xa yab a\x00b")) == [(3, 1), (9, 0)]
 
 
 def test_context_looked_for_where_its_words_start_is_what_a_search_of_the_window_finds():

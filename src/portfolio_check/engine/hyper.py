@@ -278,9 +278,10 @@ class Literals:
 
 
 def literals(words: list[str]) -> Literals | None:
-    """A native finder of ``words`` (ASCII, non-empty), or None without an active gate (a small scan, where
-    compiling costs more than it saves) or when it cannot be built."""
-    if ACTIVE is None or not words or not all(w and w.isascii() for w in words):
+    """A native finder of ``words`` (ASCII, non-empty, without NUL: the binding would cut a literal there), or
+    None without an active gate (a small scan, where compiling costs more than it saves) or when it cannot be
+    built."""
+    if ACTIVE is None or not words or not all(w and w.isascii() and "\0" not in w for w in words):
         return None
     hs = ACTIVE._hs
     try:
