@@ -143,3 +143,23 @@ def test_big_repositories_turn_the_gate_on_small_ones_do_not(monkeypatch):
     monkeypatch.setenv("PORTFOLIO_CHECK_GATE", "on")
     assert gate_for(rules, 1) is not None
     assert Path(hyper.cache_dir()).name == "portfolio-check"
+
+
+@pytest.mark.parametrize(("rel", "role", "text", "tag"), [
+    ("a.py", "code", "x = ſanitize(y)\n", "input_limit"),
+    ("a.py", "code", "x = SANİTIZE(y)\n", "input_limit"),
+    ("README.md", "doc", "We compare against a baſeline model.\n", "baseline_prose"),
+    ("README.md", "doc", "We compare against a baselıne model.\n", "baseline_prose"),
+])
+def test_words_written_with_letters_that_fold_to_ascii_match_as_the_regex_matches_them(gate, rel, role, text, tag,
+                                                                                         monkeypatch):
+    """re.IGNORECASE matches ſ to s and ı, İ to i: a rule's word written with them is found, gate or no gate (the
+    literal prefilter used to miss it: str.lower() keeps ſ and ı, and makes İ two characters)."""
+    from portfolio_check.engine.readers.views import markdown_views, python_views
+
+    views = python_views(text) if rel.endswith(".py") else markdown_views(text)
+    matcher = bundled_rules().matcher(role, rel)
+    assert any(re.search(e.source, text, re.M) for e in matcher.entries if e.tag == tag)
+    for active in (None, gate):
+        monkeypatch.setattr(hyper, "ACTIVE", active)
+        assert tag in {m.tag for m in matcher.find(views)}, active
