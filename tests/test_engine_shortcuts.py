@@ -130,7 +130,7 @@ def test_matching_only_where_a_head_occurs_finds_what_a_whole_search_finds():
 
     from _portfolio import AI_APP, MEMO_REPO, MODEL_PROJECT
 
-    from portfolio_check.engine.anchors import head_literals, head_starts
+    from portfolio_check.engine.anchors import head_literals, head_starts_many
     from portfolio_check.engine.readers.views import markdown_views, python_views
     from portfolio_check.engine.rules import MAX_TRIES, _lowered, _matches_at, bundled_rules
 
@@ -150,13 +150,14 @@ def test_matching_only_where_a_head_occurs_finds_what_a_whole_search_finds():
             if lowered is None:
                 continue
             for view in (text, python_views(text).get("text"), markdown_views(text).get("text")):
-                starts = head_starts(src, lowered)
+                starts = head_starts_many((src,), lowered)[0]
                 if starts is None:
                     continue
                 whole = [m.span() for m in rx.finditer(view)][:MAX_TRIES]
                 assert [m.span() for m in _matches_at(rx, view, starts)] == whole, src
                 compared += len(whole)
-            starts = head_starts(src, lowered, cut=False)  # heads with their blanks, in the text itself: every match
+            # heads with their blanks, in the text itself: every match
+            starts = head_starts_many((src,), lowered, cut=False)[0]
             if starts is not None:
                 whole = [m.span() for m in rx.finditer(text)]
                 assert [m.span() for m in _matches_at(rx, text, starts, most=1 << 30)] == whole, src

@@ -522,20 +522,15 @@ def head_literals(pattern: str, cut: bool = True) -> tuple[str, ...] | None:
     return tuple(sorted(out))
 
 
-def head_starts(pattern: str, lowered: str, cut: bool = True) -> list[int] | None:
-    """Every offset of ``lowered`` (a text's lower-cased ASCII stand-in) where a match of ``pattern`` may start, in
-    order; None when the pattern has no head literals, or too many occur (search the whole text then). ``cut``:
-    the match is looked for in a view of the text (see ``head_literals``)."""
-    return head_starts_many((pattern,), lowered, cut)[0]
-
-
 #: per (patterns, cut): a finder of their heads, and each head's length and the patterns it starts
 _MANY_HEADS: dict[tuple[tuple[str, ...], bool], tuple[LiteralFinder, list[tuple[int, tuple[int, ...]]]]] = {}
 
 
 def head_starts_many(patterns: tuple[str, ...], lowered: str, cut: bool = True) -> list[list[int] | None]:
-    """``head_starts`` of each of ``patterns`` over ``lowered``, found in one pass over all their heads (a pass per
-    pattern costs a read of the text each)."""
+    """For each of ``patterns``, every offset of ``lowered`` (a text's lower-cased ASCII stand-in) where a match of
+    it may start, in order; None for a pattern with no head literals, or too many occurrences (search the whole
+    text then). ``cut``: the match is looked for in a view of the text (see ``head_literals``). One pass over all
+    the patterns' heads (a pass per pattern costs a read of the text each)."""
     heads = [head_literals(p, cut) for p in patterns]
     key = (patterns, cut)
     if key not in _MANY_HEADS:
